@@ -1,0 +1,8 @@
+"""tracegraph: the command line and its settings."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("tracegraph")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"

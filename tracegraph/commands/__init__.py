@@ -1,0 +1,1 @@
+"""Command modules, one per package they front; each exports COMMANDS."""
