@@ -1,0 +1,961 @@
+"""Transshipment chains: goods that arrive at an intermediary and leave it for Russia in kind.
+
+An arrival of one HS6 heading at a company in a transit country is matched to the onward
+shipments of that company of the same heading within a window of days whose quantity agrees
+within a tolerance (several onward shipments may add up to one arrival). Matched pairs
+(*links*) join into paths from a supplier through one or more intermediaries to a buyer in a
+destination country, and each path is scored on the evidence it carries.
+
+The candidate search is one vectorised range join (sort by intermediary, heading and date,
+then ``searchsorted`` for each arrival's window); only the few arrivals left unmatched by a
+single onward shipment go through the subset-sum search for split consignments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from queries import QueryError
+from queries.reference import (
+    CHAIN_FULL_MARKUP,
+    CHAIN_MAX_CANDIDATES,
+    CHAIN_MAX_HOPS,
+    CHAIN_MAX_SPLIT,
+    CHAIN_SPLIT_CANDIDATES,
+    CHAIN_TOLERANCE,
+    CHAIN_WEIGHTS,
+    CHAIN_WINDOW_DAYS,
+    DEFENCE_ACTIVITY_CODES,
+    DEFENCE_CATEGORIES,
+    DESTINATIONS,
+    INVASION_DATE,
+    TRANSIT,
+    YOUNG_COMPANY_DAYS,
+    chpl_tier_strength,
+)
+
+__all__ = [
+    "CHAIN_COLUMNS",
+    "LINK_COLUMNS",
+    "ROLE_COLUMNS",
+    "ChainResult",
+    "DetectionInputError",
+    "collapse_mirrors",
+    "find_chains",
+]
+
+# CONTRACT.md, output `chains`.
+CHAIN_COLUMNS: tuple[str, ...] = (
+    "chain_id", "score", "hs_code", "hops", "countries", "entity_ids", "entity_names",
+    "registration_numbers", "record_ids", "first_date", "last_date", "max_lag_days",
+    "quantity_ratio", "value_usd_in", "value_usd_out", "reasons",
+)
+LINK_COLUMNS: tuple[str, ...] = (
+    "in_shipment_id", "out_shipment_id", "in_record_id", "out_record_id", "lag_days",
+    "quantity_ratio", "hs6", "intermediary_entity_id", "chain_id",
+)
+ROLE_COLUMNS: tuple[str, ...] = ("entity_id", "role")
+
+_MEASURES = ("quantity", "net_weight_kg", "value_usd")
+# Kinds of measure, in order of preference: a pair is compared on the first kind both sides have.
+_QUANTITY, _WEIGHT, _VALUE, _NONE = 0, 1, 2, 3
+_DAY_BITS = 20  # 2**20 days is ~2,900 years: room for any trade date in the packed sort key
+
+
+class DetectionInputError(QueryError):
+    """An input frame of a detection algorithm lacks a column it needs or cannot be read."""
+
+
+@dataclass
+class ChainResult:
+    """What :func:`find_chains` found.
+
+    Attributes
+    ----------
+    chains : DataFrame
+        One row per chain, the columns of CONTRACT.md ``chains`` (:data:`CHAIN_COLUMNS`),
+        highest score first.
+    links : DataFrame
+        One row per matched arrival -> onward shipment of the chains returned
+        (:data:`LINK_COLUMNS`): what the graph stores as ``FORWARDED_AS``. Where one arrival
+        left in several shipments, each has its row and ``quantity_ratio`` is that of the set.
+    roles : DataFrame
+        ``entity_id, role`` with role ``Supplier``, ``Intermediary`` or ``DefenceBuyer``.
+    """
+
+    chains: pd.DataFrame
+    links: pd.DataFrame
+    roles: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(ROLE_COLUMNS)))
+
+
+def find_chains(
+    shipments: pd.DataFrame,
+    companies: pd.DataFrame | None = None,
+    listings: pd.DataFrame | None = None,
+    mirrors: pd.DataFrame | None = None,
+    *,
+    destinations: Iterable[str] = DESTINATIONS,
+    transit: Iterable[str] | None = TRANSIT,
+    window_days: int = CHAIN_WINDOW_DAYS,
+    tolerance: float = CHAIN_TOLERANCE,
+    hs_prefix: str | None = None,
+    min_score: float = 0.0,
+    max_hops: int = CHAIN_MAX_HOPS,
+    defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
+    max_split: int = CHAIN_MAX_SPLIT,
+    weights: Mapping[str, float] | None = None,
+) -> ChainResult:
+    """Find transshipment chains in resolved shipment records.
+
+    Parameters
+    ----------
+    shipments : DataFrame
+        RESOLVED ``shipments`` frame (``loaders.columns.RESOLVED``); needs ``shipment_id``,
+        ``record_id``, ``date``, ``hs6`` or ``hs_code``, ``exporter_entity_id``,
+        ``importer_entity_id``, ``exporter_country``, ``importer_country`` and at least one
+        of ``quantity``, ``net_weight_kg``, ``value_usd``.
+    companies : DataFrame, optional
+        RESOLVED ``companies``: names, registration numbers, incorporation dates (young
+        intermediary) and activity codes (defence buyer).
+    listings : DataFrame, optional
+        RESOLVED ``listings``: listed and defence-industry buyers.
+    mirrors : DataFrame, optional
+        RESOLVED ``mirrors`` (``shipment_id`` kept, ``mirror_id`` the other declaration of
+        the same shipment): the mirror side is dropped before matching so a shipment counts
+        once; its missing quantity, weight or value are taken from the mirror.
+    destinations : iterable of str
+        Countries a chain must end in (ISO alpha-2).
+    transit : iterable of str or None
+        Countries where an intermediary may sit; ``None`` means anywhere outside
+        `destinations`.
+    window_days : int
+        Longest wait, in days, between arrival and onward shipment.
+    tolerance : float
+        Onward quantity (sum) must be within this fraction of the arrival.
+    hs_prefix : str, optional
+        Only goods whose HS code starts with these digits.
+    min_score : float
+        Chains scoring below are left out (the command line applies
+        ``reference.CHAIN_MIN_SCORE``).
+    max_hops : int
+        Most shipments in one chain; longer paths keep their last `max_hops` steps.
+    defence_codes : iterable of str
+        Activity codes (prefixes) of defence-industry buyers.
+    max_split : int
+        Most onward shipments that may add up to one arrival.
+    weights : mapping, optional
+        Overrides of ``reference.CHAIN_WEIGHTS``.
+
+    Returns
+    -------
+    ChainResult
+        ``chains``, ``links`` and ``roles`` frames.
+
+    Raises
+    ------
+    DetectionInputError
+        When `shipments` lacks a needed column.
+
+    Notes
+    -----
+    Matching is one-to-one: an arrival is consumed by one onward set and an onward shipment
+    feeds one arrival, best-scoring pairs first (quantity closeness, then short lag). Single
+    onward shipments are matched first; arrivals left over are tried against sets of 2 to
+    `max_split` of the nearest unmatched onward shipments. Quantities are compared on the
+    same kind of measure on both sides: units if both have them (same unit), else net weight,
+    else value.
+
+    The score is a weighted sum (``reference.CHAIN_WEIGHTS``) of quantity closeness (worst
+    step), short lag (longest step), the CHPL tier of the goods, a defence-industry or listed
+    buyer, a young intermediary and a mark-up. Without CHPL goods or a suspicious buyer the
+    default weights cannot reach ``reference.CHAIN_MIN_SCORE``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({
+    ...     "shipment_id": ["s1", "s2"], "record_id": ["KG-1", "RU-1"],
+    ...     "date": ["2023-03-01", "2023-03-15"], "hs6": ["854231", "854231"],
+    ...     "quantity": [1000, 990], "unit": ["pcs", "pcs"], "value_usd": [10000, 14000],
+    ...     "exporter_entity_id": ["cn", "kg"], "exporter_country": ["CN", "KG"],
+    ...     "importer_entity_id": ["kg", "ru"], "importer_country": ["KG", "RU"]})
+    >>> r = find_chains(s)
+    >>> r.chains[["record_ids", "countries", "hops"]].to_dict("records")
+    [{'record_ids': 'KG-1>RU-1', 'countries': 'CN>KG>RU', 'hops': 2}]
+    >>> r.chains.loc[0, "reasons"]
+    'QTY_MATCH(ratio=0.99);LAG(days=14);CHPL(tier=1);MARKUP(pct=41)'
+    """
+    if window_days < 0 or not 0 <= tolerance < 1 or max_hops < 2 or max_split < 1:
+        raise QueryError(
+            f"bad chain parameters: window_days={window_days}, tolerance={tolerance}, "
+            f"max_hops={max_hops}, max_split={max_split}"
+        )
+    weights = {**CHAIN_WEIGHTS, **(weights or {})}
+    destinations = frozenset(_upper(destinations))
+    transit_set = None if transit is None else frozenset(_upper(transit)) - destinations
+    s = collapse_mirrors(shipments, mirrors)
+    s = _matchable(s, hs_prefix)
+
+    single = _candidate_pairs(s, destinations, transit_set, window_days, tolerance)
+    links = _assign(s, single, window_days, tolerance, max_split, weights)
+    chains, links = _build_chains(
+        s, links, companies, listings, destinations, frozenset(_str_set(defence_codes)),
+        window_days, tolerance, max_hops, weights,
+    )
+    if min_score > 0 and len(chains):
+        keep = chains["score"] >= min_score
+        chains = chains[keep].reset_index(drop=True)
+        links = links[links["chain_id"].isin(set(chains["chain_id"]))].reset_index(drop=True)
+    roles = _roles(s, links, chains, companies, listings, destinations, defence_codes)
+    return ChainResult(chains=chains, links=links, roles=roles)
+
+
+def collapse_mirrors(shipments: pd.DataFrame, mirrors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Drop the mirror declarations so each physical shipment is one row.
+
+    Parameters
+    ----------
+    shipments : DataFrame
+        RESOLVED ``shipments``.
+    mirrors : DataFrame, optional
+        RESOLVED ``mirrors``: ``shipment_id`` (kept), ``mirror_id`` (dropped).
+
+    Returns
+    -------
+    DataFrame
+        The kept rows, with a missing ``quantity``, ``unit``, ``net_weight_kg`` or
+        ``value_usd`` filled from the dropped declaration, and a column
+        ``mirror_record_id`` (the dropped declaration's record id, or missing).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"shipment_id": ["a", "b"], "record_id": ["KG-1", "RU-1"],
+    ...                   "quantity": [None, 10.0]})
+    >>> m = pd.DataFrame({"shipment_id": ["a"], "mirror_id": ["b"]})
+    >>> collapse_mirrors(s, m)[["record_id", "quantity", "mirror_record_id"]].to_dict("records")
+    [{'record_id': 'KG-1', 'quantity': 10.0, 'mirror_record_id': 'RU-1'}]
+    """
+    _require(shipments, "shipments", ("shipment_id", "record_id"))
+    s = shipments.copy()
+    s["mirror_record_id"] = pd.Series(pd.NA, index=s.index, dtype="object")
+    if mirrors is None or len(mirrors) == 0:
+        return s
+    _require(mirrors, "mirrors", ("shipment_id", "mirror_id"))
+    pairs = mirrors[["shipment_id", "mirror_id"]].dropna().drop_duplicates("mirror_id")
+    # a declaration kept by one pair cannot be dropped by another: that would lose the shipment
+    pairs = pairs[~pairs["mirror_id"].isin(set(pairs["shipment_id"]))]
+    pairs = pairs.drop_duplicates("shipment_id")
+    fill_cols = [c for c in ("quantity", "unit", "net_weight_kg", "value_usd") if c in s.columns]
+    other = s[["shipment_id", "record_id", *fill_cols]].rename(
+        columns={"shipment_id": "mirror_id", "record_id": "_m_record_id",
+                 **{c: f"_m_{c}" for c in fill_cols}})
+    pairs = pairs.merge(other, on="mirror_id", how="inner").drop_duplicates("shipment_id")
+    dropped = set(pairs["mirror_id"])
+    s = s[~s["shipment_id"].isin(dropped)]
+    s = s.merge(pairs, on="shipment_id", how="left")
+    s["mirror_record_id"] = s["_m_record_id"].astype("object")
+    for c in fill_cols:
+        own = s[c]
+        s[c] = own.where(own.notna() & (own.astype("string").str.strip() != ""), s[f"_m_{c}"])
+    return s.drop(columns=["mirror_id", "_m_record_id", *[f"_m_{c}" for c in fill_cols]])
+
+
+# --- preparation ---------------------------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, name: str, columns: Iterable[str]) -> None:
+    if not isinstance(frame, pd.DataFrame):
+        raise DetectionInputError(f"{name} must be a pandas DataFrame, not {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise DetectionInputError(f"{name} frame lacks column(s): {', '.join(missing)}")
+
+
+def _upper(values: Iterable[str]) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    return [str(v).strip().upper() for v in values]
+
+
+def _str_set(values: Iterable[str]) -> list[str]:
+    if isinstance(values, str):
+        values = [values]
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def _hs6(frame: pd.DataFrame) -> pd.Series:
+    """Six-digit heading of each row: ``hs6`` where given, else the first digits of ``hs_code``."""
+    out = pd.Series(pd.NA, index=frame.index, dtype="string")
+    if "hs6" in frame.columns:
+        out = frame["hs6"].astype("string").str.replace(r"\D", "", regex=True)
+    if "hs_code" in frame.columns:
+        code = frame["hs_code"].astype("string").str.replace(r"\D", "", regex=True).str[:6]
+        out = out.where(out.str.len() == 6, code)
+    return out.where(out.str.len() == 6)
+
+
+def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
+    if col not in frame.columns:
+        return np.full(len(frame), np.nan)
+    x = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    # a zero or negative amount says nothing about the goods: treat it as missing
+    return np.where(x > 0, x, np.nan)
+
+
+def _dates(col: pd.Series) -> pd.Series:
+    return pd.to_datetime(col, errors="coerce")
+
+
+def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
+    """The shipments that can take part in a chain, with the columns the matcher uses.
+
+    Rows without a date, a heading or both entities cannot be placed in a chain; they are
+    not errors, just not evidence of one. Sorting by date and record id first makes row
+    numbers, tie-breaks and therefore results independent of the input order.
+    """
+    _require(shipments, "shipments", (
+        "shipment_id", "record_id", "date", "exporter_entity_id", "importer_entity_id",
+        "exporter_country", "importer_country",
+    ))
+    if "hs6" not in shipments.columns and "hs_code" not in shipments.columns:
+        raise DetectionInputError("shipments frame lacks column(s): hs6 or hs_code")
+    if not any(c in shipments.columns for c in _MEASURES):
+        raise DetectionInputError(
+            "shipments frame lacks all of quantity, net_weight_kg, value_usd")
+    s = pd.DataFrame({
+        "shipment_id": shipments["shipment_id"].astype("string"),
+        "record_id": shipments["record_id"].astype("string"),
+        "date": _dates(shipments["date"]),
+        "hs6": _hs6(shipments),
+        "exporter": shipments["exporter_entity_id"].astype("string"),
+        "importer": shipments["importer_entity_id"].astype("string"),
+        "exporter_country": shipments["exporter_country"].astype("string").str.strip().str.upper(),
+        "importer_country": shipments["importer_country"].astype("string").str.strip().str.upper(),
+        "quantity": _numeric(shipments, "quantity"),
+        "net_weight_kg": _numeric(shipments, "net_weight_kg"),
+        "value_usd": _numeric(shipments, "value_usd"),
+        "unit": (shipments["unit"].astype("string").str.strip().str.lower()
+                 if "unit" in shipments.columns else pd.Series(pd.NA, index=shipments.index,
+                                                               dtype="string")),
+    })
+    if hs_prefix:
+        prefix = "".join(ch for ch in str(hs_prefix) if ch.isdigit())
+        code = (shipments["hs_code"].astype("string").str.replace(r"\D", "", regex=True)
+                if "hs_code" in shipments.columns else s["hs6"])
+        code = code.fillna(s["hs6"])
+        s = s[code.str.startswith(prefix).fillna(False).to_numpy(dtype=bool)]
+    ok = (s["date"].notna() & s["hs6"].notna() & s["exporter"].notna() & s["importer"].notna()
+          & (s["exporter"] != s["importer"]))
+    s = s[ok.to_numpy(dtype=bool)]
+    s = s.sort_values(["date", "record_id", "shipment_id"], kind="stable").reset_index(drop=True)
+    s["day"] = (s["date"].to_numpy().astype("datetime64[D]").astype("int64"))
+    return s
+
+
+# --- candidate pairs and assignment --------------------------------------------------------
+
+
+def _candidate_pairs(
+    s: pd.DataFrame,
+    destinations: frozenset[str],
+    transit: frozenset[str] | None,
+    window_days: int,
+    tolerance: float,
+) -> dict[str, np.ndarray]:
+    """All (arrival, onward) row pairs of one intermediary and heading within the window.
+
+    A range join done with one sort and two ``searchsorted`` calls: departures are sorted by
+    a packed key (intermediary, heading, day), and each arrival's window is the key range
+    [(entity, hs6, day), (entity, hs6, day + window)].
+    """
+    empty = {k: np.empty(0, dtype="int64") for k in ("a", "d")}
+    if len(s) == 0:
+        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0), "lag": np.empty(0, "int64")}
+    ent_codes, _ = pd.factorize(pd.concat([s["exporter"], s["importer"]], ignore_index=True))
+    exp_code, imp_code = ent_codes[: len(s)].astype("int64"), ent_codes[len(s):].astype("int64")
+    hs_code, hs_uniques = pd.factorize(s["hs6"])
+    hs_code = hs_code.astype("int64")
+    n_hs = max(len(hs_uniques), 1)
+    day = s["day"].to_numpy() - int(s["day"].min())
+
+    imp_country = s["importer_country"]
+    if transit is None:
+        at_intermediary = ~imp_country.isin(destinations)
+    else:
+        at_intermediary = imp_country.isin(transit)
+    arrivals = np.flatnonzero(at_intermediary.fillna(False).to_numpy(dtype=bool))
+    key_in = imp_code[arrivals] * n_hs + hs_code[arrivals]
+    key_out_all = exp_code * n_hs + hs_code
+    departures = np.flatnonzero(np.isin(key_out_all, key_in))
+    if len(arrivals) == 0 or len(departures) == 0:
+        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0), "lag": np.empty(0, "int64")}
+    packed_out = (key_out_all[departures] << _DAY_BITS) | day[departures]
+    order = np.argsort(packed_out, kind="stable")
+    departures, packed_out = departures[order], packed_out[order]
+    start = (key_in << _DAY_BITS) | day[arrivals]
+    lo = np.searchsorted(packed_out, start, side="left")
+    hi = np.searchsorted(packed_out, start + window_days, side="right")
+    hi = np.minimum(hi, lo + CHAIN_MAX_CANDIDATES)
+    n = hi - lo
+    a = np.repeat(arrivals, n)
+    offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
+    d = departures[np.repeat(lo, n) + offsets]
+    # rows are sorted by date, so a departure on the arrival's own day must come later in the
+    # order: this keeps same-day swaps from forming cycles
+    keep = d > a
+    a, d = a[keep], d[keep]
+    kind, ratio = _compare(s, a, d)
+    lag = (s["day"].to_numpy()[d] - s["day"].to_numpy()[a]).astype("int64")
+    return {"a": a, "d": d, "kind": kind, "ratio": ratio, "lag": lag}
+
+
+def _compare(s: pd.DataFrame, a: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Measure kind and out/in ratio of each pair, on the first kind both sides have."""
+    q = s["quantity"].to_numpy()
+    w = s["net_weight_kg"].to_numpy()
+    v = s["value_usd"].to_numpy()
+    unit_code, _ = pd.factorize(s["unit"])
+    ua, ud = unit_code[a], unit_code[d]
+    # a missing unit is taken to be the other side's (mirror declarations often omit it)
+    same_unit = (ua == ud) | (ua < 0) | (ud < 0)
+    has_q = ~np.isnan(q[a]) & ~np.isnan(q[d]) & same_unit
+    has_w = ~np.isnan(w[a]) & ~np.isnan(w[d])
+    has_v = ~np.isnan(v[a]) & ~np.isnan(v[d])
+    kind = np.select([has_q, has_w, has_v], [_QUANTITY, _WEIGHT, _VALUE], _NONE).astype("int8")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.select(
+            [kind == _QUANTITY, kind == _WEIGHT, kind == _VALUE],
+            [q[d] / q[a], w[d] / w[a], v[d] / v[a]], np.nan)
+    return kind, ratio
+
+
+def _pair_rank(closeness: np.ndarray, lag: np.ndarray, window_days: int,
+               weights: Mapping[str, float]) -> np.ndarray:
+    lag_score = 1.0 - lag / max(window_days, 1)
+    return weights["quantity"] * closeness + weights["lag"] * lag_score + 1e-6 * closeness
+
+
+def _assign(
+    s: pd.DataFrame,
+    pairs: dict[str, np.ndarray],
+    window_days: int,
+    tolerance: float,
+    max_split: int,
+    weights: Mapping[str, float],
+) -> pd.DataFrame:
+    """One-to-one links: single onward shipments first, then splits for the arrivals left."""
+    a, d, ratio, lag, kind = pairs["a"], pairs["d"], pairs["ratio"], pairs["lag"], pairs["kind"]
+    with np.errstate(invalid="ignore"):
+        dev = np.abs(ratio - 1.0)
+        single = (kind != _NONE) & (dev <= tolerance + 1e-9)
+    closeness = np.clip(1.0 - dev / max(tolerance, 1e-9), 0.0, 1.0)
+    closeness = np.where(tolerance == 0, (dev <= 1e-9).astype(float), closeness)
+    rank = _pair_rank(closeness, lag, window_days, weights)
+    sa, sd = a[single], d[single]
+    chosen = _mutual_best(sa, sd, rank[single])
+    links = pd.DataFrame({
+        "a": sa[chosen], "d": sd[chosen], "lag": lag[single][chosen],
+        "set_ratio": ratio[single][chosen], "kind": kind[single][chosen],
+    })
+    if max_split >= 2:
+        used_a = np.zeros(len(s), dtype=bool)
+        used_d = np.zeros(len(s), dtype=bool)
+        used_a[links["a"].to_numpy()] = True
+        used_d[links["d"].to_numpy()] = True
+        rest = (~used_a[a]) & (~used_d[d]) & (kind != _NONE) & (ratio < 1.0 + tolerance)
+        splits = _split_links(a[rest], d[rest], kind[rest], ratio[rest], lag[rest],
+                              tolerance, max_split, window_days, weights)
+        links = pd.concat([links, splits], ignore_index=True)
+    return links
+
+
+def _mutual_best(a: np.ndarray, d: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Indices of pairs chosen greedily by rank with each a and each d used once.
+
+    Rounds accept every pair that is the best remaining one for both its arrival and its
+    departure; this gives the same answer as the one-at-a-time greedy (the best pair left is
+    always mutually best) but vectorised.
+    """
+    if len(a) == 0:
+        return np.empty(0, dtype="int64")
+    # best first; ties broken by earlier arrival, then earlier departure, so results are stable
+    order = np.lexsort((d, a, -rank))
+    a_o, d_o = a[order], d[order]
+    alive = np.ones(len(order), dtype=bool)
+    chosen: list[np.ndarray] = []
+    n_rows = int(max(a.max(), d.max())) + 1
+    taken_a = np.zeros(n_rows, dtype=bool)
+    taken_d = np.zeros(n_rows, dtype=bool)
+    for _ in range(64):
+        idx = np.flatnonzero(alive)
+        if len(idx) == 0:
+            break
+        aa, dd = a_o[idx], d_o[idx]
+        _, first_a = np.unique(aa, return_index=True)
+        _, first_d = np.unique(dd, return_index=True)
+        best_a = np.zeros(len(idx), dtype=bool)
+        best_d = np.zeros(len(idx), dtype=bool)
+        best_a[first_a] = True
+        best_d[first_d] = True
+        win = idx[best_a & best_d]
+        chosen.append(order[win])
+        taken_a[a_o[win]] = True
+        taken_d[d_o[win]] = True
+        alive &= ~(taken_a[a_o] | taken_d[d_o])
+    else:
+        # long cascades of preferences: finish one pair at a time
+        for i in np.flatnonzero(alive):
+            if not taken_a[a_o[i]] and not taken_d[d_o[i]]:
+                taken_a[a_o[i]] = taken_d[d_o[i]] = True
+                chosen.append(order[[i]])
+    return np.sort(np.concatenate(chosen)) if chosen else np.empty(0, dtype="int64")
+
+
+def _split_links(
+    a: np.ndarray, d: np.ndarray, kind: np.ndarray, ratio: np.ndarray, lag: np.ndarray,
+    tolerance: float, max_split: int, window_days: int, weights: Mapping[str, float],
+) -> pd.DataFrame:
+    """Arrivals that left in several smaller shipments: exact subset-sum over few candidates.
+
+    Per arrival and kind of measure, the nearest ``CHAIN_SPLIT_CANDIDATES`` unmatched onward
+    shipments (each already below the arrival) are tried in every combination of 2 to
+    `max_split`; the best set is the one closest to the arrival, then shortest lag, then the
+    fewest shipments. Sets compete for shipments best-first, as single links do.
+    """
+    out_cols = {"a": [], "d": [], "lag": [], "set_ratio": [], "kind": []}
+    if len(a) == 0:
+        return pd.DataFrame({k: pd.Series(v, dtype="float64" if k == "set_ratio" else "int64")
+                             for k, v in out_cols.items()})
+    cand = pd.DataFrame({"a": a, "d": d, "kind": kind, "ratio": ratio, "lag": lag})
+    # the arrival needs at least two candidates of the same kind
+    cand = cand.sort_values(["a", "kind", "lag", "d"], kind="stable")
+    cand["pos"] = cand.groupby(["a", "kind"], sort=False).cumcount()
+    cand = cand[cand["pos"] < CHAIN_SPLIT_CANDIDATES]
+    size = cand.groupby(["a", "kind"], sort=False)["d"].transform("size")
+    cand = cand[size >= 2]
+    proposals = []
+    used_d: set[int] = set()
+    blocked: set[int] = set()
+    for _ in range(3):
+        pool = cand[~cand["d"].isin(used_d) & ~cand["a"].isin(blocked)]
+        if len(pool) == 0:
+            break
+        found = _best_subsets(pool, tolerance, max_split, window_days, weights)
+        if len(found) == 0:
+            break
+        found.sort(key=lambda p: (-p[0], p[1], p[2]))
+        progress = False
+        for score, a_i, kind_i, members, set_ratio, lags in found:
+            if a_i in blocked or any(m in used_d for m in members):
+                continue
+            blocked.add(a_i)
+            used_d.update(members)
+            proposals.append((a_i, kind_i, members, set_ratio, lags))
+            progress = True
+        if not progress:
+            break
+    for a_i, kind_i, members, set_ratio, lags in proposals:
+        for m, lg in zip(members, lags):
+            out_cols["a"].append(a_i)
+            out_cols["d"].append(m)
+            out_cols["lag"].append(lg)
+            out_cols["set_ratio"].append(set_ratio)
+            out_cols["kind"].append(kind_i)
+    return pd.DataFrame({
+        "a": np.asarray(out_cols["a"], dtype="int64"),
+        "d": np.asarray(out_cols["d"], dtype="int64"),
+        "lag": np.asarray(out_cols["lag"], dtype="int64"),
+        "set_ratio": np.asarray(out_cols["set_ratio"], dtype="float64"),
+        "kind": np.asarray(out_cols["kind"], dtype="int8"),
+    })
+
+
+def _best_subsets(pool: pd.DataFrame, tolerance: float, max_split: int, window_days: int,
+                  weights: Mapping[str, float]) -> list[tuple]:
+    """Best subset per (arrival, kind) of a padded candidate matrix, all groups at once."""
+    pool = pool.copy()
+    pool["pos"] = pool.groupby(["a", "kind"], sort=False).cumcount()
+    size = pool.groupby(["a", "kind"], sort=False)["d"].transform("size")
+    pool = pool[size >= 2]
+    if len(pool) == 0:
+        return []
+    groups = pool[["a", "kind"]].drop_duplicates().reset_index(drop=True)
+    groups["g"] = np.arange(len(groups))
+    pool = pool.merge(groups, on=["a", "kind"])
+    k = int(pool["pos"].max()) + 1
+    frac = np.full((len(groups), k), np.nan)
+    lags = np.zeros((len(groups), k), dtype="int64")
+    dep = np.full((len(groups), k), -1, dtype="int64")
+    g, p = pool["g"].to_numpy(), pool["pos"].to_numpy()
+    frac[g, p] = pool["ratio"].to_numpy()
+    lags[g, p] = pool["lag"].to_numpy()
+    dep[g, p] = pool["d"].to_numpy()
+    best_rank = np.full(len(groups), -np.inf)
+    best_combo: list = [None] * len(groups)
+    best_ratio = np.full(len(groups), np.nan)
+    for r in range(2, min(max_split, k) + 1):
+        combos = np.array(list(itertools.combinations(range(k), r)), dtype="int64")
+        for start in range(0, len(groups), 4096):
+            rows = slice(start, start + 4096)
+            sums = frac[rows][:, combos].sum(axis=2)      # NaN where a slot is padding
+            max_lag = lags[rows][:, combos].max(axis=2)
+            dev = np.abs(sums - 1.0)
+            ok = dev <= tolerance + 1e-9
+            closeness = np.clip(1.0 - dev / max(tolerance, 1e-9), 0.0, 1.0)
+            # a small cost per extra shipment: the fewest pieces that explain the arrival win
+            rank = _pair_rank(closeness, max_lag, window_days, weights) - 1e-3 * r
+            rank = np.where(ok, rank, -np.inf)
+            j = np.argmax(rank, axis=1)
+            top = rank[np.arange(rank.shape[0]), j]
+            base = np.arange(start, min(start + 4096, len(groups)))
+            better = top > best_rank[base]
+            for gi, jj in zip(base[better], j[better]):
+                best_combo[gi] = combos[jj]
+            best_ratio[base[better]] = sums[np.arange(rank.shape[0]), j][better]
+            best_rank[base[better]] = top[better]
+    found = []
+    a_arr, kind_arr = groups["a"].to_numpy(), groups["kind"].to_numpy()
+    for gi in np.flatnonzero(np.isfinite(best_rank)):
+        cols = best_combo[gi]
+        members = [int(x) for x in dep[gi, cols]]
+        found.append((float(best_rank[gi]), int(a_arr[gi]), int(kind_arr[gi]), members,
+                      float(best_ratio[gi]), [int(x) for x in lags[gi, cols]]))
+    return found
+
+
+# --- chains --------------------------------------------------------------------------------
+
+
+def _roots_and_depths(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Root and depth of every node of a forest given as a parent array (-1 at roots)."""
+    n = len(parent)
+    jump = np.where(parent >= 0, parent, np.arange(n))
+    dist = (parent >= 0).astype("int64")
+    while True:
+        nxt = jump[jump]
+        if np.array_equal(nxt, jump):
+            return jump, dist
+        dist = dist + dist[jump]
+        jump = nxt
+
+
+def _entity_info(companies: pd.DataFrame | None) -> pd.DataFrame:
+    cols = ["name", "registration_number", "incorporation_date", "activity_code"]
+    if companies is None or len(companies) == 0:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="entity_id"))
+    _require(companies, "companies", ("entity_id",))
+    info = pd.DataFrame({"entity_id": companies["entity_id"].astype("string")})
+    for c in cols:
+        info[c] = companies[c] if c in companies.columns else pd.NA
+    info["incorporation_date"] = _dates(info["incorporation_date"])
+    return info.drop_duplicates("entity_id").set_index("entity_id")
+
+
+def _listing_info(listings: pd.DataFrame | None) -> tuple[dict[str, str], set[str]]:
+    """Lists naming each entity, and the entities on a defence-industry list."""
+    if listings is None or len(listings) == 0:
+        return {}, set()
+    _require(listings, "listings", ("entity_id",))
+    lst = listings.copy()
+    lst["entity_id"] = lst["entity_id"].astype("string")
+    lst = lst[lst["entity_id"].notna()]
+    names = lst["list"].astype("string").fillna("listed") if "list" in lst else pd.Series(
+        "listed", index=lst.index, dtype="string")
+    by_entity = (pd.DataFrame({"e": lst["entity_id"], "l": names}).drop_duplicates()
+                 .sort_values(["e", "l"]).groupby("e")["l"].agg(",".join).to_dict())
+    defence = set()
+    if "category" in lst.columns:
+        cat = lst["category"].astype("string").str.strip().str.lower()
+        defence = set(lst.loc[cat.isin(DEFENCE_CATEGORIES).fillna(False).to_numpy(bool),
+                              "entity_id"])
+    return by_entity, defence
+
+
+def _defence_by_activity(info: pd.DataFrame, codes: frozenset[str]) -> set[str]:
+    if len(info) == 0 or not codes:
+        return set()
+    act = info["activity_code"].astype("string").str.strip()
+    hit = pd.Series(False, index=info.index)
+    for code in codes:
+        hit |= act.str.startswith(code).fillna(False)
+    return set(info.index[hit.to_numpy(bool)])
+
+
+def _build_chains(
+    s: pd.DataFrame,
+    links: pd.DataFrame,
+    companies: pd.DataFrame | None,
+    listings: pd.DataFrame | None,
+    destinations: frozenset[str],
+    defence_codes: frozenset[str],
+    window_days: int,
+    tolerance: float,
+    max_hops: int,
+    weights: Mapping[str, float],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Join links into chains (trees rooted at a supplier's shipment), filter and score them."""
+    empty_chains = pd.DataFrame({c: pd.Series(dtype="object") for c in CHAIN_COLUMNS})
+    empty_links = pd.DataFrame({c: pd.Series(dtype="object") for c in LINK_COLUMNS})
+    if len(links) == 0:
+        return empty_chains, empty_links
+    links = links.sort_values(["a", "d"]).reset_index(drop=True)
+    # compact node numbering over the shipments that take part
+    nodes = np.unique(np.concatenate([links["a"].to_numpy(), links["d"].to_numpy()]))
+    pos = {int(x): i for i, x in enumerate(nodes)}
+    la = np.searchsorted(nodes, links["a"].to_numpy())
+    ld = np.searchsorted(nodes, links["d"].to_numpy())
+    parent = np.full(len(nodes), -1, dtype="int64")
+    parent[ld] = la
+    root, depth = _roots_and_depths(parent)
+    # chains longer than max_hops keep the steps nearest the buyer
+    height = pd.Series(depth).groupby(root).transform("max").to_numpy() + 1
+    cut = np.maximum(height - max_hops, 0)
+    if cut.any():
+        keep = depth[la] >= cut[la]
+        links = links[keep].reset_index(drop=True)
+        la, ld = la[keep], ld[keep]
+        parent = np.full(len(nodes), -1, dtype="int64")
+        parent[ld] = la
+        root, depth = _roots_and_depths(parent)
+    del pos
+    in_links = np.zeros(len(nodes), dtype=bool)
+    in_links[la] = True
+    in_links[ld] = True
+    has_child = np.zeros(len(nodes), dtype=bool)
+    has_child[la] = True
+
+    rows = s.iloc[nodes]
+    m = pd.DataFrame({
+        "node": np.arange(len(nodes)), "row": nodes, "root": root, "depth": depth,
+        "leaf": ~has_child, "record_id": rows["record_id"].to_numpy(),
+        "shipment_id": rows["shipment_id"].to_numpy(),
+        "date": rows["date"].to_numpy(), "hs6": rows["hs6"].to_numpy(),
+        "exporter": rows["exporter"].to_numpy(), "importer": rows["importer"].to_numpy(),
+        "exporter_country": rows["exporter_country"].to_numpy(),
+        "importer_country": rows["importer_country"].to_numpy(),
+        "value_usd": rows["value_usd"].to_numpy(),
+    })[in_links]
+    m["to_dest"] = m["importer_country"].isin(destinations).fillna(False)
+    m["dest_leaf"] = m["leaf"] & m["to_dest"]
+    m["outside_hop"] = ~m["leaf"] & ~m["to_dest"]
+    valid = m.groupby("root")[["dest_leaf", "outside_hop"]].any()
+    valid_roots = valid.index[(valid["dest_leaf"] & valid["outside_hop"]).to_numpy(bool)]
+    m = m[m["root"].isin(valid_roots)]
+    if len(m) == 0:
+        return empty_chains, empty_links
+    m = m.sort_values(["root", "depth", "date", "record_id"], kind="stable")
+
+    # the order of the input decides nothing: steps list their shipments by date, record id
+    step = m.groupby(["root", "depth"], sort=True).agg(
+        record_ids=("record_id", ";".join),
+        importers=("importer", lambda x: ";".join(dict.fromkeys(x))),
+        countries=("importer_country", lambda x: ";".join(dict.fromkeys(x))),
+    ).reset_index()
+    roots = m[m["depth"] == 0].set_index("root")
+    per_root = step.groupby("root").agg(
+        record_ids=("record_ids", ">".join),
+        importers=("importers", list),
+        countries=("countries", ">".join),
+        hops=("depth", "size"),
+    )
+    per_root["supplier"] = roots["exporter"]
+    per_root["supplier_country"] = roots["exporter_country"]
+    per_root["hs6"] = roots["hs6"]
+    dates = m.groupby("root")["date"].agg(["min", "max"])
+    per_root["first_date"] = dates["min"]
+    per_root["last_date"] = dates["max"]
+    per_root["value_usd_in"] = m[m["depth"] == 0].groupby("root")["value_usd"].sum(min_count=1)
+    leaves = m[m["leaf"]]
+    per_root["value_usd_out"] = leaves.groupby("root")["value_usd"].sum(min_count=1)
+
+    # link-level figures per chain: worst closeness, longest lag, ratio over the chain
+    node_root = pd.Series(root, index=np.arange(len(nodes)))
+    node_depth = pd.Series(depth, index=np.arange(len(nodes)))
+    lk = links.copy()
+    lk["root"] = node_root.iloc[la].to_numpy()
+    lk["in_depth"] = node_depth.iloc[la].to_numpy()
+    lk = lk[lk["root"].isin(valid_roots)]
+    arrivals = lk.drop_duplicates("a")
+    per_depth = arrivals.groupby(["root", "in_depth"])["set_ratio"].mean()
+    per_root["quantity_ratio"] = per_depth.groupby("root").prod()
+    dev = (arrivals["set_ratio"] - 1.0).abs()
+    per_root["worst_dev"] = dev.groupby(arrivals["root"]).max()
+    per_root["value_kind"] = (arrivals["kind"] == _VALUE).groupby(arrivals["root"]).any()
+    per_root["max_lag_days"] = lk.groupby("root")["lag"].max()
+
+    chains = _score_chains(per_root, m, s, companies, listings, defence_codes,
+                           window_days, tolerance, weights)
+    chain_of_root = chains.set_index("_root")["chain_id"]
+    chains = chains.drop(columns="_root")
+    chains = chains.sort_values(["score", "chain_id"], ascending=[False, True],
+                                kind="stable").reset_index(drop=True)
+
+    srow = s.iloc
+    a_rows, d_rows = lk["a"].to_numpy(), lk["d"].to_numpy()
+    out_links = pd.DataFrame({
+        "in_shipment_id": srow[a_rows]["shipment_id"].to_numpy(),
+        "out_shipment_id": srow[d_rows]["shipment_id"].to_numpy(),
+        "in_record_id": srow[a_rows]["record_id"].to_numpy(),
+        "out_record_id": srow[d_rows]["record_id"].to_numpy(),
+        "lag_days": lk["lag"].to_numpy().astype("int64"),
+        "quantity_ratio": np.round(lk["set_ratio"].to_numpy(), 4),
+        "hs6": srow[a_rows]["hs6"].to_numpy(),
+        "intermediary_entity_id": srow[a_rows]["importer"].to_numpy(),
+        "chain_id": chain_of_root.reindex(lk["root"].to_numpy()).to_numpy(),
+    })
+    out_links = out_links.sort_values(["chain_id", "in_record_id", "out_record_id"],
+                                      kind="stable").reset_index(drop=True)
+    return chains, out_links
+
+
+def _score_chains(
+    per_root: pd.DataFrame,
+    members: pd.DataFrame,
+    s: pd.DataFrame,
+    companies: pd.DataFrame | None,
+    listings: pd.DataFrame | None,
+    defence_codes: frozenset[str],
+    window_days: int,
+    tolerance: float,
+    weights: Mapping[str, float],
+) -> pd.DataFrame:
+    info = _entity_info(companies)
+    listed, defence_listed = _listing_info(listings)
+    defence = defence_listed | _defence_by_activity(info, defence_codes)
+    invasion = pd.Timestamp(INVASION_DATE)
+
+    # buyers: the importers of the leaves in a destination country
+    buyers = members[members["dest_leaf"]].groupby("root")["importer"].agg(
+        lambda x: list(dict.fromkeys(x)))
+    intermediaries = members[~members["leaf"]].groupby("root")["importer"].agg(
+        lambda x: list(dict.fromkeys(x)))
+    first_trade = _first_trade(s, set(members.loc[~members["leaf"], "importer"]))
+
+    names = info["name"].astype("string") if len(info) else pd.Series(dtype="string")
+    regs = info["registration_number"].astype("string") if len(info) else pd.Series(dtype="string")
+    inc = info["incorporation_date"] if len(info) else pd.Series(dtype="datetime64[s]")
+
+    out = []
+    for rt, c in per_root.iterrows():
+        path = [c["supplier"]] + list(c["importers"])
+        chain_ids = ">".join(path)
+        entity_names = ">".join(
+            ";".join(_text(names.get(e)) for e in step.split(";")) for step in path)
+        reg_numbers = ">".join(
+            ";".join(_text(regs.get(e)) for e in step.split(";")) for step in path)
+        countries = f"{c['supplier_country']}>{c['countries']}"
+        hs6 = c["hs6"]
+        ratio = float(c["quantity_ratio"])
+        worst = float(c["worst_dev"])
+        lag = int(c["max_lag_days"])
+        tier, tier_strength = chpl_tier_strength(hs6)
+        reasons = []
+        closeness = (1.0 - worst / tolerance) if tolerance > 0 else float(worst <= 1e-9)
+        closeness = min(max(closeness, 0.0), 1.0)
+        parts = {"quantity": closeness, "lag": max(0.0, 1.0 - lag / max(window_days, 1))}
+        reasons.append(f"QTY_MATCH(ratio={ratio:.2f})")
+        reasons.append(f"LAG(days={lag})")
+        parts["chpl"] = tier_strength
+        if tier:
+            reasons.append(f"CHPL(tier={tier})")
+        chain_buyers = buyers.get(rt, [])
+        is_defence = any(b in defence for b in chain_buyers)
+        buyer_lists = sorted({x for b in chain_buyers for x in listed.get(b, "").split(",") if x})
+        parts["buyer"] = 1.0 if is_defence else (0.8 if buyer_lists else 0.0)
+        if is_defence:
+            reasons.append("DEFENCE_BUYER")
+        if buyer_lists:
+            reasons.append(f"LISTED_BUYER(list={','.join(buyer_lists)})")
+        young_days = []
+        for e in intermediaries.get(rt, []):
+            born = inc.get(e)
+            if born is None or pd.isna(born):
+                continue
+            days = int((first_trade.get(e, born) - born).days)
+            if born > invasion or days < YOUNG_COMPANY_DAYS:
+                young_days.append(max(days, 0))
+        parts["young_intermediary"] = 1.0 if young_days else 0.0
+        if young_days:
+            reasons.append(f"YOUNG_INTERMEDIARY(days={min(young_days)})")
+        markup = None
+        v_in, v_out = c["value_usd_in"], c["value_usd_out"]
+        if not c["value_kind"] and pd.notna(v_in) and pd.notna(v_out) and v_in > 0 and ratio > 0:
+            markup = (v_out / v_in) / ratio - 1.0
+        parts["markup"] = 0.0 if markup is None else min(max(markup / CHAIN_FULL_MARKUP, 0.0), 1.0)
+        if markup is not None and round(markup * 100) >= 1:
+            reasons.append(f"MARKUP(pct={round(markup * 100)})")
+        score = sum(weights.get(k, 0.0) * v for k, v in parts.items())
+        record_ids = c["record_ids"]
+        out.append({
+            "chain_id": "ch-" + hashlib.sha1(record_ids.encode("utf-8")).hexdigest()[:16],
+            "score": round(min(max(score, 0.0), 1.0), 4),
+            "hs_code": hs6,
+            "hops": int(c["hops"]),
+            "countries": countries,
+            "entity_ids": chain_ids,
+            "entity_names": entity_names,
+            "registration_numbers": reg_numbers,
+            "record_ids": record_ids,
+            "first_date": _as_date(c["first_date"]),
+            "last_date": _as_date(c["last_date"]),
+            "max_lag_days": lag,
+            "quantity_ratio": round(ratio, 4),
+            "value_usd_in": _float(v_in),
+            "value_usd_out": _float(v_out),
+            "reasons": ";".join(reasons),
+            "_root": rt,
+        })
+    return pd.DataFrame(out, columns=[*CHAIN_COLUMNS, "_root"])
+
+
+def _first_trade(s: pd.DataFrame, entities: set) -> dict:
+    """Date of each entity's first shipment in or out, over all matchable shipments."""
+    exp = s.loc[s["exporter"].isin(entities), ["exporter", "date"]].rename(columns={"exporter": "e"})
+    imp = s.loc[s["importer"].isin(entities), ["importer", "date"]].rename(columns={"importer": "e"})
+    return pd.concat([exp, imp]).groupby("e")["date"].min().to_dict()
+
+
+def _roles(
+    s: pd.DataFrame,
+    links: pd.DataFrame,
+    chains: pd.DataFrame,
+    companies: pd.DataFrame | None,
+    listings: pd.DataFrame | None,
+    destinations: frozenset[str],
+    defence_codes: Iterable[str],
+) -> pd.DataFrame:
+    if len(chains) == 0:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ROLE_COLUMNS})
+    info = _entity_info(companies)
+    _, defence_listed = _listing_info(listings)
+    defence = defence_listed | _defence_by_activity(info, frozenset(_str_set(defence_codes)))
+    rows = []
+    for path in chains["entity_ids"]:
+        steps = path.split(">")
+        rows += [(e, "Supplier") for e in steps[0].split(";")]
+        rows += [(e, "Intermediary") for st in steps[1:-1] for e in st.split(";")]
+        rows += [(e, "DefenceBuyer") for e in steps[-1].split(";") if e in defence]
+    # an intermediary that also takes goods at the end of a shorter branch stays an intermediary
+    inter = set(links["intermediary_entity_id"])
+    rows += [(e, "Intermediary") for e in inter]
+    return (pd.DataFrame(rows, columns=list(ROLE_COLUMNS)).drop_duplicates()
+            .sort_values(["role", "entity_id"]).reset_index(drop=True))
+
+
+def _text(x) -> str:
+    return "" if x is None or pd.isna(x) else str(x)
+
+
+def _float(x) -> float:
+    return float("nan") if x is None or pd.isna(x) else round(float(x), 2)
+
+
+def _as_date(x):
+    return None if x is None or pd.isna(x) else pd.Timestamp(x).date()

@@ -1,0 +1,232 @@
+"""Reference data and default parameters of the detection algorithms, kept in one place.
+
+The Common High Priority List (CHPL) lives in ``queries/data/chpl.csv``: 50 HS6 headings of
+battlefield items with their tier (1, 2, 3A, 3B, 4A, 4B), as published jointly by the US, EU,
+UK and Japan (February 2024 version); the descriptions were joined from the HS 2022
+nomenclature of the public datasets/harmonized-system repository (commit 905e5a0, ODC-PDDL).
+The file is the project's own copy of ``shared/data/chpl.csv`` so that installed copies of
+tracegraph do not need the shared folder.
+
+Everything a user may want to tune (country sets, thresholds, weights) has a default here;
+the functions of :mod:`queries.chains` and :mod:`queries.fronts` take them as parameters.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from queries import QueryError
+
+__all__ = [
+    "CHPL_PATH",
+    "chpl_tiers",
+    "chpl_tier_strength",
+    "INVASION_DATE",
+    "DESTINATIONS",
+    "TRANSIT",
+    "DEFENCE_ACTIVITY_CODES",
+    "DEFENCE_CATEGORIES",
+    "SANCTIONED_CATEGORIES",
+    "TIER_STRENGTH",
+    "CHAIN_WINDOW_DAYS",
+    "CHAIN_TOLERANCE",
+    "CHAIN_MAX_HOPS",
+    "CHAIN_MIN_SCORE",
+    "CHAIN_MAX_SPLIT",
+    "CHAIN_SPLIT_CANDIDATES",
+    "CHAIN_MAX_CANDIDATES",
+    "CHAIN_WEIGHTS",
+    "CHAIN_FULL_MARKUP",
+    "YOUNG_COMPANY_DAYS",
+    "FRONT_WEIGHTS",
+    "FRONT_MIN_SCORE",
+    "FRONT_SUSPECT_SCORE",
+    "FRONT_THRESHOLDS",
+    "DUAL_USE_CHAPTERS",
+    "FITTING_ACTIVITY_PREFIXES",
+    "LIQUIDATED_STATUSES",
+]
+
+CHPL_PATH = Path(__file__).resolve().parent / "data" / "chpl.csv"
+
+# The day of the full-scale invasion: companies created after it to trade with Russia are the
+# classic front; sanctions on dual-use goods tightened from then on.
+INVASION_DATE = "2022-02-24"
+
+# Where the goods must end up for a chain, and where the intermediaries of the known evasion
+# routes sit. China is left out of the transit set on purpose: it is mostly the supplier's
+# country, and counting Chinese companies as intermediaries would stretch chains backwards
+# through ordinary domestic distribution. Add it per call when that is the question.
+DESTINATIONS: frozenset[str] = frozenset({"RU", "BY"})
+TRANSIT: frozenset[str] = frozenset(
+    {"AE", "AM", "AZ", "GE", "HK", "KG", "KZ", "MN", "RS", "TJ", "TM", "TR", "UZ"}
+)
+
+# OKVED / NACE main activities of arms and military-electronics makers: weapons and
+# ammunition, military fighting vehicles, air and spacecraft, measuring and navigation
+# instruments.
+DEFENCE_ACTIVITY_CODES: frozenset[str] = frozenset({"25.40", "30.30", "30.40", "26.51"})
+
+# Watchlist categories (CONTRACT.md, watchlist.category) that mark a defence-industry buyer,
+# and those that mark a listed one.
+DEFENCE_CATEGORIES: frozenset[str] = frozenset({"defence_industry", "military_end_user"})
+SANCTIONED_CATEGORIES: frozenset[str] = frozenset({"sanctioned"})
+
+# How strongly each CHPL tier speaks for a chain: tier 1 (integrated circuits) are the items
+# found in nearly every captured Russian weapon, tier 4 the machine tools that make them.
+TIER_STRENGTH: dict[str, float] = {
+    "1": 1.0, "2": 0.85, "3A": 0.7, "3B": 0.7, "4A": 0.55, "4B": 0.55,
+}
+
+# --- transshipment chains ------------------------------------------------------------------
+
+CHAIN_WINDOW_DAYS = 60          # longest wait between arrival and onward shipment
+CHAIN_TOLERANCE = 0.15          # onward quantity within +-15% of the arrival
+CHAIN_MAX_HOPS = 4              # shipments in a chain, supplier to buyer
+CHAIN_MAX_SPLIT = 4             # onward shipments that may add up to one arrival
+CHAIN_SPLIT_CANDIDATES = 10     # nearest onward shipments searched for such a split
+# Onward shipments looked at per arrival, nearest in time first: it bounds memory when a big
+# distributor ships the same heading every day; a front company never comes near it.
+CHAIN_MAX_CANDIDATES = 64
+
+# Score of a chain = weighted sum of its evidence, each in [0, 1]. Quantity closeness, short
+# lag, a young intermediary and a mark-up together weigh 0.45, so ordinary goods to an ordinary
+# buyer stay below CHAIN_MIN_SCORE however well the quantities agree: only CHPL goods or a
+# defence / listed buyer can lift a chain over it.
+CHAIN_WEIGHTS: dict[str, float] = {
+    "quantity": 0.20,
+    "lag": 0.10,
+    "chpl": 0.30,
+    "buyer": 0.25,
+    "young_intermediary": 0.10,
+    "markup": 0.05,
+}
+# The threshold the command line applies by default (`tracegraph chains --min-score`).
+CHAIN_MIN_SCORE = 0.5
+# A mark-up this large (as a fraction of the price paid) counts as full evidence.
+CHAIN_FULL_MARKUP = 0.3
+# An intermediary is young when incorporated after INVASION_DATE or less than this many days
+# before its first trade.
+YOUNG_COMPANY_DAYS = 365
+
+# --- front companies -----------------------------------------------------------------------
+
+# Weight of each red flag; a company's score combines them as independent evidence:
+# score = 1 - prod(1 - weight * strength), so one flag never makes a front on its own, and
+# several strong ones approach 1.
+FRONT_WEIGHTS: dict[str, float] = {
+    "NEW_COMPANY": 0.30,
+    "DORMANT_THEN_ACTIVE": 0.25,
+    "NO_PRIOR_HISTORY": 0.10,
+    "PASS_THROUGH": 0.30,
+    "DEST_SHARE": 0.30,
+    "CHPL_SHARE": 0.25,
+    "SHARED_ADDRESS": 0.25,
+    "SHARED_OFFICER": 0.25,
+    "SHARED_OFFICER_WITH_BUYER": 0.35,
+    "LIQUIDATED": 0.15,
+    "TRANSIT_JURISDICTION": 0.05,
+    "ACTIVITY_MISMATCH": 0.15,
+    "CHAIN_INTERMEDIARY": 0.30,
+}
+# Companies scoring below this are left out of `tracegraph fronts` by default.
+FRONT_MIN_SCORE = 0.2
+# In the second pass, companies scoring at least this on their own flags count as the
+# "other suspects" that SHARED_OFFICER looks for.
+FRONT_SUSPECT_SCORE = 0.5
+
+# Where each flag starts to hold.
+FRONT_THRESHOLDS: dict[str, float] = {
+    # first trade within this many days of incorporation
+    "new_company_days": 365,
+    # no trade for at least this many years before trading again after `since`
+    "dormant_years": 3,
+    # share of post-`since` trade in headings never traded before
+    "no_prior_share": 0.8,
+    # min(in, out) / max(in, out) per heading
+    "pass_through_ratio": 0.7,
+    # share of exports going to the destinations
+    "dest_share": 0.5,
+    # share of trade in CHPL headings
+    "chpl_share": 0.5,
+    # young co-located companies trading the same goods, besides the company itself
+    "shared_address_young": 2,
+    # liquidated within this many days of incorporation
+    "liquidated_days": 3 * 365,
+}
+
+# HS chapters of the dual-use goods whose trade an activity code must explain
+# (machinery, electronics, aircraft, optics and instruments, arms).
+DUAL_USE_CHAPTERS: frozenset[str] = frozenset({"84", "85", "88", "90", "93"})
+
+# NACE / OKVED activity prefixes that plausibly trade such goods: manufacturing of
+# electronics, machinery and vehicles, repair, wholesale, ICT retail, transport and logistics,
+# telecoms and IT, engineering and research. Anything else (food retail 47.11, restaurants,
+# construction, agriculture, real estate, ...) trading chips is a mismatch.
+FITTING_ACTIVITY_PREFIXES: tuple[str, ...] = (
+    "25", "26", "27", "28", "29", "30", "32", "33",
+    "45", "46",
+    "47.4", "47.9",
+    "49", "50", "51", "52", "53",
+    "61", "62", "63", "71", "72",
+    "95",
+)
+
+LIQUIDATED_STATUSES: frozenset[str] = frozenset(
+    {"liquidated", "dissolved", "closed", "struck off", "struck_off", "inactive", "ceased",
+     "in liquidation", "liquidation", "bankrupt"}
+)
+
+
+@lru_cache(maxsize=1)
+def chpl_tiers() -> dict[str, str]:
+    """Return the CHPL as ``{hs6: tier}``.
+
+    Returns
+    -------
+    dict of str to str
+        Six-digit HS heading to its CHPL tier (``"1"``, ``"2"``, ``"3A"``, ...).
+
+    Examples
+    --------
+    >>> chpl_tiers()["854231"]
+    '1'
+    """
+    try:
+        with CHPL_PATH.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise QueryError(f"cannot read the CHPL reference file {CHPL_PATH}: {e}") from e
+    tiers = {}
+    for row in rows:
+        hs6, tier = (row.get("hs6") or "").strip(), (row.get("tier") or "").strip().upper()
+        if len(hs6) != 6 or not hs6.isdigit() or tier not in TIER_STRENGTH:
+            raise QueryError(f"bad row in {CHPL_PATH}: {row!r}")
+        tiers[hs6] = tier
+    return tiers
+
+
+def chpl_tier_strength(hs6: str | None) -> tuple[str | None, float]:
+    """Return the CHPL tier of a heading and how strongly it speaks for a chain.
+
+    Parameters
+    ----------
+    hs6 : str or None
+        Six-digit HS heading.
+
+    Returns
+    -------
+    (tier, strength) : tuple
+        ``(None, 0.0)`` for goods outside the CHPL.
+
+    Examples
+    --------
+    >>> chpl_tier_strength("854231")
+    ('1', 1.0)
+    >>> chpl_tier_strength("940360")
+    (None, 0.0)
+    """
+    tier = chpl_tiers().get(str(hs6 or "")[:6])
+    return tier, TIER_STRENGTH.get(tier, 0.0) if tier else 0.0
