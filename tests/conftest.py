@@ -1,0 +1,82 @@
+"""Shared fixtures: one real managed Neo4j server for the whole test session.
+
+Tests that need it are marked ``neo4j``; ``pytest -m "not neo4j"`` runs the rest without a
+server. The server lives in a temporary TRACEGRAPH_HOME on a free port and is stopped at
+the end of the session; its jars come from the user's cache (installed once).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+_CONNECTION_VARS = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                    "TRACEGRAPH_NEO4J_PORT")
+
+
+def shared_data(*parts: str) -> Path:
+    """A path in ../shared/data, or skip the test saying why."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"reference data {path} is absent (it ships beside the repo in CI only)")
+    return path
+
+
+def pytest_collection_modifyitems(items):
+    # a test that asks for the server is an integration test, whatever its author marked
+    for item in items:
+        if {"neo4j_server", "graph", "clean_graph"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.neo4j)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory):
+    """Start the managed server in a temporary home; yield its ServerConfig."""
+    from graph import server
+
+    home = tmp_path_factory.mktemp("tracegraph-home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TRACEGRAPH_HOME", str(home))
+    for name in _CONNECTION_VARS:
+        patch.delenv(name, raising=False)
+    config = server.ServerConfig.from_env()
+    try:
+        server.start(config)
+        yield config
+    finally:
+        server.stop(config)
+        patch.undo()
+
+
+@pytest.fixture(scope="session")
+def graph(neo4j_server):
+    """A connected graph.connection.Graph on the session's server, schema created."""
+    from graph.connection import connect
+
+    with connect() as connected:
+        yield connected
+
+
+@pytest.fixture
+def clean_graph(graph):
+    """The session graph, emptied before the test."""
+    graph.reset()
+    return graph
+
+
+@pytest.fixture
+def isolated_env(monkeypatch):
+    """No connection variables from the developer's shell leak into a test."""
+    for name in _CONNECTION_VARS:
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def pytest_report_header(config):
+    return [f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.exists() else 'absent'})",
+            f"TRACEGRAPH_CACHE: {os.environ.get('TRACEGRAPH_CACHE', '~/.cache/tracegraph')}"]

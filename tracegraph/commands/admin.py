@@ -1,0 +1,49 @@
+"""tracegraph stats and reset: what the graph holds, and wiping it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from tracegraph.options import neo4j_options
+
+
+@click.command("stats")
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table",
+              show_default=True, help="Output format.")
+@neo4j_options
+def stats_command(fmt: str, graph) -> None:
+    """Count nodes per label and relationships per type.
+
+    \b
+    Example:
+        tracegraph stats --format json
+    """
+    stats = graph.stats()
+    if fmt == "json":
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for section in ("nodes", "relationships"):
+        click.echo(f"{section}:")
+        for name, count in stats[section].items():
+            click.echo(f"  {name:<18} {count:>10,}")
+
+
+@click.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask before deleting.")
+@neo4j_options
+def reset_command(yes: bool, graph) -> None:
+    """Delete every node and relationship of the graph (the schema stays).
+
+    \b
+    Example:
+        tracegraph reset --yes
+    """
+    if not yes:
+        click.confirm(f"Delete everything in {graph.settings.describe()}?", abort=True)
+    deleted = graph.reset()
+    click.echo(f"deleted {deleted:,} nodes")
+
+
+COMMANDS = [stats_command, reset_command]
