@@ -1,0 +1,625 @@
+"""Stable entity ids and company resolution: one node per real company, whatever the spelling.
+
+Ids are hashes of the identifying parts (like FollowTheMoney's ``make_entity_id``), so the same
+input gives the same id in every process and a second load changes nothing. The
+:class:`Resolver` joins trade parties to registry companies by registration or tax number,
+then by name key, then by a fuzzy name match within the country; near matches below the merge
+threshold are reported as ``SAME_AS_CANDIDATE`` pairs for a human, never merged silently.
+
+Examples
+--------
+>>> import pandas as pd
+>>> registry = pd.DataFrame([{"country": "RU", "name": "ООО «Радиоком»",
+...                           "registration_number": "1027700132195", "tax_id": "7707083893"}])
+>>> resolver = Resolver.from_companies(registry)
+>>> a = resolver.resolve_company("RADIOKOM LLC", "Russia", "7707083893")
+>>> b = resolver.resolve_company("OOO Radiokom", "RU")
+>>> a == b == company_id("RU", "1027700132195")
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from loaders import LoaderError
+from loaders.columns import RESOLVED
+from loaders.normalize import (
+    _text,
+    address_key,
+    clean_name,
+    identifier_checksum_ok,
+    latin_key,
+    name_key,
+    normalize_country,
+    normalize_identifier,
+    person_key,
+)
+
+__all__ = [
+    "ResolveError",
+    "MERGE_THRESHOLD",
+    "CANDIDATE_THRESHOLD",
+    "MIN_FUZZY_MERGE_LENGTH",
+    "MAX_TYPO_EDITS",
+    "make_id",
+    "company_id",
+    "person_id",
+    "address_id",
+    "address_key",
+    "shipment_id",
+    "same_company",
+    "Resolver",
+]
+
+#: Names whose keys score at or above this (0..1, rapidfuzz token-sort ratio) are merged. One
+#: substitution in a 9-letter name scores 0.889; in an 8-letter name 0.875, which stays a
+#: candidate: in short names one letter is as often another company as a typo.
+MERGE_THRESHOLD = 0.88
+#: Pairs scoring from here up to the merge threshold become SAME_AS_CANDIDATE pairs.
+CANDIDATE_THRESHOLD = 0.75
+#: Fuzzy merges need a key of at least this many letters and digits; shorter ones only
+#: become candidates, whatever the score.
+MIN_FUZZY_MERGE_LENGTH = 6
+#: Fuzzy merges allow this many edits (optimal string alignment: a transposition is one).
+MAX_TYPO_EDITS = 1
+# fuzzy hits looked at per missed name
+_FUZZY_LIMIT = 5
+_NUMBERS = re.compile(r"\d+")
+
+
+class ResolveError(LoaderError):
+    """Resolution asked for something that cannot be: an empty id, inconsistent thresholds."""
+
+
+# ---------------------------------------------------------------------------------------------
+# ids
+
+
+def _part(value: Any) -> str:
+    text = _text(value)
+    return "" if text is None else unicodedata.normalize("NFC", text)
+
+
+def make_id(kind: str, *parts: Any) -> str:
+    """Deterministic id: the kind tag, a dash and the sha1 of the kind and parts.
+
+    Parts should already be normalised by the caller (keys, ISO codes); here they are only
+    trimmed and NFC-composed. Missing parts count as empty, but not all of them may be.
+
+    Examples
+    --------
+    >>> make_id("sh", "KG-IM-17") == make_id("sh", " KG-IM-17 ")
+    True
+    >>> make_id("sh", "KG-IM-17")[:3]
+    'sh-'
+    """
+    if not kind or not kind.isalnum():
+        raise ResolveError(f"id kind must be a short alphanumeric tag, got {kind!r}")
+    texts = [_part(p) for p in parts]
+    if not any(texts):
+        raise ResolveError(f"cannot make a {kind!r} id from nothing: all parts are empty")
+    # the unit separator cannot occur in data, so ("a b", "c") and ("a", "b c") differ
+    digest = hashlib.sha1("\x1f".join([kind, *texts]).encode("utf-8")).hexdigest()
+    return f"{kind}-{digest}"
+
+
+def company_id(
+    country: Any,
+    registration_number: Any = None,
+    tax_id: Any = None,
+    name: Any = None,
+) -> str | None:
+    """Id of a company: from (country, registration number), else (country, tax id), else
+    (country, name key); None when none of them is usable.
+
+    Registration and tax numbers share one id space, because a trade record's
+    ``exporter_id`` / ``importer_id`` may be either: a trade party whose id is a company's
+    registration number gets the very id of that registry company.
+
+    Examples
+    --------
+    >>> company_id("Russia", "1027700132195") == company_id("RU", None, "1027700132195")
+    True
+    >>> company_id("RU", name="ООО «Радиоком»") == company_id("RUS", name="Radiokom LLC")
+    True
+    >>> company_id("RU") is None
+    True
+    """
+    code = normalize_country(country) or ""
+    for number in (registration_number, tax_id):
+        ident = normalize_identifier(number)
+        if ident:
+            return make_id("co", code, "id", ident)
+    key = name_key(name)
+    if key:
+        return make_id("co", code, "name", key)
+    return None
+
+
+def person_id(name: Any, country: Any = None, officer_id: Any = None) -> str | None:
+    """Id of a person: from the officer's own id when known, else (name key, country).
+
+    The name key is word-order free, so a nominee director written ``Иванов Иван`` in one
+    registry and ``Ivan Ivanov`` in another is one node on all the boards he sits on.
+
+    Examples
+    --------
+    >>> person_id("Иванов Иван Иванович", "RU") == person_id("IVAN IVANOVICH IVANOV", "RUS")
+    True
+    >>> person_id("Ivan Ivanov", officer_id="AB 123456") == person_id("I. Ivanov", None, "AB123456")
+    True
+    """
+    ident = normalize_identifier(officer_id)
+    if ident:
+        return make_id("pe", "id", ident)
+    key = person_key(name)
+    if key:
+        return make_id("pe", normalize_country(country) or "", "name", key)
+    return None
+
+
+def address_id(text: Any, country: Any) -> str | None:
+    """Id of an address from its :func:`address_key` and country; None for an empty address.
+
+    Examples
+    --------
+    >>> address_id("г. Бишкек, ул. Киевская, д. 77", "KG") == address_id(
+    ...     "Bishkek city, Kievskaya str. 77", "Kyrgyzstan")
+    True
+    """
+    key = address_key(text)
+    if key is None:
+        return None
+    return make_id("ad", normalize_country(country) or "", key)
+
+
+def shipment_id(record_id: Any, source: Any = None) -> str:
+    """Id of a trade record from the source's own line id (and the source, when record ids
+    are only unique within one source).
+
+    Examples
+    --------
+    >>> shipment_id("KG-IM-17") == shipment_id("KG-IM-17")
+    True
+    """
+    if source is None:
+        return make_id("sh", record_id)
+    return make_id("sh", source, record_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# pairwise decision
+
+
+def _compare_keys(
+    a: str,
+    b: str,
+    merge_threshold: float,
+    a_latin: Iterable[str] = (),
+    b_latin: Iterable[str] = (),
+) -> tuple[bool, float]:
+    """Merge decision and score (0..1) for two name keys of the same country.
+
+    ``a_latin`` / ``b_latin`` are the :func:`latin_key` spellings behind each key, where a
+    typo is counted when the folded keys differ by more than one edit.
+    """
+    if a == b:
+        return True, 1.0
+    a_joined, b_joined = a.replace(" ", ""), b.replace(" ", "")
+    if a_joined == b_joined:  # "Alfa-Trade" / "AlfaTrade"
+        return True, 1.0
+    score = round(fuzz.token_sort_ratio(a, b) / 100.0, 3)
+    if _NUMBERS.findall(a) != _NUMBERS.findall(b):
+        # Stroy-1 and Stroy-2 are sister companies, never typos of each other
+        return False, score
+    if len(a.split()) != len(b.split()):
+        # an extra word (Elektronika / Elektronika Servis) names another company more often
+        # than it is noise
+        return False, score
+    if min(len(a_joined), len(b_joined)) < MIN_FUZZY_MERGE_LENGTH:
+        return False, score
+    if score < merge_threshold:
+        return False, score
+    # a typo is one slip (a letter wrong, missing, extra, or two swapped); two slips are as
+    # often another word (Radiotekhnika / Radiomekhanika)
+    if OSA.distance(a, b, score_cutoff=MAX_TYPO_EDITS) <= MAX_TYPO_EDITS:
+        return True, score
+    b_latin = tuple(b_latin)
+    typo = any(
+        OSA.distance(x, y, score_cutoff=MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
+        for x in a_latin for y in b_latin
+    )
+    return typo, score
+
+
+def same_company(
+    a_name: Any,
+    a_country: Any,
+    b_name: Any,
+    b_country: Any,
+    merge_threshold: float = MERGE_THRESHOLD,
+) -> tuple[bool, float]:
+    """The resolver's name decision for two companies: (merge or not, score 0..1).
+
+    Companies in different countries never merge; the score still says how alike the names are.
+
+    Examples
+    --------
+    >>> same_company("ООО «Радиоком»", "RU", "RADIOKOM LLC", "Russia")
+    (True, 1.0)
+    >>> same_company("Stroy-1", "RU", "Stroy-2", "RU")[0]
+    False
+    """
+    a_key, b_key = name_key(a_name), name_key(b_name)
+    if a_key is None or b_key is None:
+        return False, 0.0
+    a_latin, b_latin = latin_key(a_name), latin_key(b_name)
+    merge, score = _compare_keys(a_key, b_key, merge_threshold,
+                                 (a_latin,) if a_latin else (), (b_latin,) if b_latin else ())
+    a_code, b_code = normalize_country(a_country), normalize_country(b_country)
+    if a_code is None or a_code != b_code:
+        return False, score
+    return merge, score
+
+
+# ---------------------------------------------------------------------------------------------
+# resolver
+
+
+@dataclass
+class _Entity:
+    entity_id: str
+    country: str
+    name: str | None
+    in_registry: bool = False
+    identifiers: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)
+
+
+class Resolver:
+    """Joins registry companies and trade parties into resolved company entities.
+
+    Build it from the registry (:meth:`from_companies` or :meth:`add_companies`), then ask it
+    for each trade party (:meth:`resolve_company`). A party resolves, in this order, to
+
+    1. the company whose registration or tax number, in the same country, is the party's id
+       (an id failing its checksum is recorded in :meth:`identifier_problems` and not used);
+    2. the one company whose name key (of its name, Latin name, aliases, or any name seen)
+       equals the party's;
+    3. the company whose name key scores at least ``merge_threshold`` against the party's in
+       the same country (see :func:`same_company`);
+    4. otherwise a new company with :func:`company_id`, so trade-only parties spelled
+       ``ООО «Радиоком»`` and ``OOO Radiokom`` still become one.
+
+    A name matching one company while the party's valid id contradicts that company's id of
+    the same length becomes a separate company; such pairs, names matching several companies,
+    and fuzzy scores between ``candidate_threshold`` and ``merge_threshold`` are kept as
+    candidates (:meth:`candidates`). Results are cached per (name, country, id), so calls for
+    repeated parties are dictionary look-ups; with the same calls in the same order, two
+    resolvers give the same ids.
+
+    Parameters
+    ----------
+    merge_threshold, candidate_threshold : float
+        Fuzzy name scores (0..1) to merge at and to report a candidate from.
+    """
+
+    def __init__(
+        self,
+        merge_threshold: float = MERGE_THRESHOLD,
+        candidate_threshold: float = CANDIDATE_THRESHOLD,
+    ) -> None:
+        if not 0.0 < candidate_threshold <= merge_threshold <= 1.0:
+            raise ResolveError(
+                "thresholds must satisfy 0 < candidate_threshold <= merge_threshold <= 1, got "
+                f"{candidate_threshold} and {merge_threshold}"
+            )
+        self.merge_threshold = merge_threshold
+        self.candidate_threshold = candidate_threshold
+        self._entities: dict[str, _Entity] = {}
+        self._by_id: dict[tuple[str, str], str] = {}
+        self._by_key: dict[tuple[str, str], list[str]] = {}
+        # per country, the distinct keys in the order seen: the fuzzy search space
+        self._keys: dict[str, list[str]] = {}
+        # per (country, key), the latin_key spellings behind it, for counting typos
+        self._latin: dict[tuple[str, str], set[str]] = {}
+        self._cache: dict[tuple[Any, Any, Any], str | None] = {}
+        self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
+        self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
+
+    # -- building from the registry -----------------------------------------------------------
+
+    @classmethod
+    def from_companies(cls, frame: pd.DataFrame, **options: Any) -> Resolver:
+        """A resolver holding the registry companies of a frame with the ``companies`` columns."""
+        resolver = cls(**options)
+        resolver.add_companies(frame)
+        return resolver
+
+    def add_companies(self, frame: pd.DataFrame) -> pd.Series:
+        """Add registry companies; returns their entity ids aligned with the frame's index.
+
+        Rows without a usable country, or with neither an id nor a name, get None.
+        """
+        def column(name: str) -> Iterable[Any]:
+            return frame[name] if name in frame.columns else [None] * len(frame)
+
+        ids = [
+            self.add_company(country, name, registration_number, tax_id, name_latin, aliases)
+            for country, name, registration_number, tax_id, name_latin, aliases in zip(
+                column("country"), column("name"), column("registration_number"),
+                column("tax_id"), column("name_latin"), column("aliases"),
+            )
+        ]
+        return pd.Series(ids, index=frame.index, dtype=object, name="entity_id")
+
+    def add_company(
+        self,
+        country: Any,
+        name: Any,
+        registration_number: Any = None,
+        tax_id: Any = None,
+        name_latin: Any = None,
+        aliases: Any = None,
+    ) -> str | None:
+        """Add one registry company (``aliases`` may be a ``;``-separated string or a list)."""
+        code = normalize_country(country)
+        if code is None:
+            return None
+        numbers = [n for n in (normalize_identifier(registration_number),
+                               normalize_identifier(tax_id)) if n]
+        for number in numbers:
+            if identifier_checksum_ok(number, code) is False:
+                # the registry is the authority on its own numbers: note it, use it anyway
+                self._problem(code, number, clean_name(name), "registry_checksum_failed", None)
+        entity_id = next((self._by_id[(code, n)] for n in numbers if (code, n) in self._by_id),
+                         None)
+        if entity_id is None:
+            entity_id = company_id(code, *numbers[:1], name=name)
+            if entity_id is None:
+                return None
+        entity = self._entity(entity_id, code, clean_name(name))
+        if not entity.in_registry:
+            entity.in_registry = True
+            entity.name = clean_name(name) or entity.name
+        for number in numbers:
+            owner = self._by_id.setdefault((code, number), entity_id)
+            if owner != entity_id:
+                self._problem(code, number, entity.name, "identifier_shared", entity_id)
+                continue
+            entity.identifiers.add(number)
+        for variant in (name, name_latin, *_split_aliases(aliases)):
+            key = self._add_name(entity, variant)
+            if key is None:
+                continue
+            holders = self._by_key[(code, key)]
+            if len(holders) > 1 and holders[0] != entity_id:
+                # namesakes in one registry are usually different companies: flag, don't merge
+                self._candidate(entity_id, holders[0], 1.0, "name_exact")
+        return entity_id
+
+    # -- resolving trade parties --------------------------------------------------------------
+
+    def resolve_company(self, name: Any, country: Any, identifier: Any = None) -> str | None:
+        """Entity id of a trade party; None when the country or both name and id are junk."""
+        if identifier is not None and not isinstance(identifier, str):
+            identifier = None if _text(identifier) is None else identifier
+        cache_key = (name, country, identifier)
+        try:
+            return self._cache[cache_key]
+        except (KeyError, TypeError):
+            pass
+        entity_id = self._resolve(name, country, identifier)
+        try:
+            self._cache[cache_key] = entity_id
+        except TypeError:  # unhashable cell, nothing to cache
+            pass
+        return entity_id
+
+    def resolve_companies(
+        self,
+        names: Sequence[Any],
+        countries: Sequence[Any],
+        identifiers: Sequence[Any] | None = None,
+    ) -> list[str | None]:
+        """:meth:`resolve_company` over columns (e.g. ``exporter_name``, ``exporter_country``,
+        ``exporter_id``)."""
+        if identifiers is None:
+            identifiers = [None] * len(names)
+        return [self.resolve_company(n, c, i) for n, c, i in zip(names, countries, identifiers)]
+
+    def _resolve(self, name: Any, country: Any, identifier: Any) -> str | None:
+        code = normalize_country(country)
+        if code is None:
+            return None
+        key = name_key(name)
+        display = clean_name(name)
+        ident = normalize_identifier(identifier)
+        if ident and identifier_checksum_ok(ident, code) is False:
+            self._problem(code, ident, display, "checksum_failed", None)
+            ident = None
+        if key is None and ident is None:
+            return None
+
+        if ident and (code, ident) in self._by_id:
+            entity = self._entities[self._by_id[(code, ident)]]
+            self._add_name(entity, name)
+            return entity.entity_id
+        if key is None:
+            return self._new_entity(code, ident, name).entity_id
+
+        holders = self._by_key.get((code, key), [])
+        if len(holders) == 1:
+            entity = self._entities[holders[0]]
+            if ident and self._contradicts(entity, ident):
+                new = self._new_entity(code, ident, name)
+                self._candidate(new.entity_id, entity.entity_id, 1.0, "name_exact_other_id")
+                return new.entity_id
+            return self._attach(entity, name, ident).entity_id
+        if len(holders) > 1:
+            # one name, several registry companies: do not guess which one traded
+            new = self._new_entity(code, ident, name)
+            for other in holders:
+                if other != new.entity_id:
+                    self._candidate(new.entity_id, other, 1.0, "name_exact_ambiguous")
+            return new.entity_id
+
+        matched, near = self._fuzzy(code, key, latin_key(name), ident)
+        entity = self._attach(matched, name, ident) if matched else self._new_entity(
+            code, ident, name)
+        for other_id, score in near:
+            if other_id != entity.entity_id:
+                self._candidate(entity.entity_id, other_id, score, "name_fuzzy")
+        return entity.entity_id
+
+    def _fuzzy(self, code: str, key: str, latin: str | None, ident: str | None
+               ) -> tuple[_Entity | None, list[tuple[str, float]]]:
+        """The one entity to merge with (if any) and the near entities with their scores."""
+        choices = self._keys.get(code)
+        if not choices:
+            return None, []
+        hits = process.extract(
+            key, choices, scorer=fuzz.token_sort_ratio,
+            score_cutoff=self.candidate_threshold * 100, limit=_FUZZY_LIMIT,
+        )
+        merge_ids: dict[str, float] = {}
+        near: dict[str, float] = {}
+        for choice, _, _ in hits:
+            merge, score = _compare_keys(key, choice, self.merge_threshold,
+                                         (latin,) if latin else (),
+                                         self._latin.get((code, choice), ()))
+            for holder in self._by_key[(code, choice)]:
+                near[holder] = max(score, near.get(holder, 0.0))
+                if merge:
+                    merge_ids[holder] = max(score, merge_ids.get(holder, 0.0))
+        if not merge_ids:
+            return None, sorted(near.items())
+        best = max(merge_ids.values())
+        best_ids = [h for h, s in merge_ids.items() if s == best]
+        if len(best_ids) > 1:
+            return None, sorted(near.items())
+        entity = self._entities[best_ids[0]]
+        if ident and self._contradicts(entity, ident):
+            return None, sorted(near.items())
+        return entity, sorted(near.items())
+
+    # -- bookkeeping ----------------------------------------------------------------------------
+
+    def _entity(self, entity_id: str, country: str, name: str | None) -> _Entity:
+        entity = self._entities.get(entity_id)
+        if entity is None:
+            entity = self._entities[entity_id] = _Entity(entity_id, country, name)
+        return entity
+
+    def _new_entity(self, code: str, ident: str | None, name: Any) -> _Entity:
+        entity_id = company_id(code, ident, name=name)
+        assert entity_id is not None  # callers made sure there is an id or a key
+        entity = self._entity(entity_id, code, clean_name(name))
+        return self._attach(entity, name, ident)
+
+    def _attach(self, entity: _Entity, name: Any, ident: str | None) -> _Entity:
+        self._add_name(entity, name)
+        if ident and not self._contradicts(entity, ident):
+            if self._by_id.setdefault((entity.country, ident), entity.entity_id) == entity.entity_id:
+                entity.identifiers.add(ident)
+        return entity
+
+    def _add_name(self, entity: _Entity, name: Any) -> str | None:
+        display = clean_name(name)
+        if display is None:
+            return None
+        entity.names.add(display)
+        if entity.name is None:
+            entity.name = display
+        key = name_key(name)
+        if key is None:
+            return None
+        latin = latin_key(name)
+        if latin:
+            self._latin.setdefault((entity.country, key), set()).add(latin)
+        if key in entity.keys:
+            return key
+        entity.keys.add(key)
+        holders = self._by_key.setdefault((entity.country, key), [])
+        if not holders:
+            self._keys.setdefault(entity.country, []).append(key)
+        if entity.entity_id not in holders:
+            holders.append(entity.entity_id)
+        return key
+
+    @staticmethod
+    def _contradicts(entity: _Entity, ident: str) -> bool:
+        # same length, same country, different digits: another number of the same kind
+        # (two INNs), so another company; a number of another kind (OGRN vs INN) is no proof
+        return ident not in entity.identifiers and any(
+            len(known) == len(ident) for known in entity.identifiers)
+
+    def _candidate(self, entity_id: str, other_id: str, score: float, method: str) -> None:
+        pair = frozenset((entity_id, other_id))
+        if len(pair) == 2 and pair not in self._candidates:
+            self._candidates[pair] = (entity_id, other_id, round(float(score), 3), method)
+
+    def _problem(self, code: str, ident: str, name: str | None, reason: str,
+                 entity_id: str | None) -> None:
+        self._problems.setdefault((code, ident, reason), {
+            "country": code, "identifier": ident, "name": name, "reason": reason,
+            "entity_id": entity_id,
+        })
+
+    # -- results ------------------------------------------------------------------------------
+
+    def names_seen(self) -> dict[str, set[str]]:
+        """Every display name seen per entity id (registry name, Latin name, aliases, trade
+        spellings), for the node's ``names`` list."""
+        return {eid: set(e.names) for eid, e in self._entities.items()}
+
+    def display_name(self, entity_id: str) -> str | None:
+        """The registry name of an entity, else the first name it was seen under."""
+        entity = self._entities.get(entity_id)
+        return entity.name if entity else None
+
+    def candidates(self) -> pd.DataFrame:
+        """Possible duplicates for ``SAME_AS_CANDIDATE``: columns ``RESOLVED["candidates"]``,
+        score 0..1, method ``name_fuzzy``, ``name_exact`` (namesakes in the registry),
+        ``name_exact_ambiguous`` or ``name_exact_other_id``."""
+        return pd.DataFrame(list(self._candidates.values()), columns=list(RESOLVED["candidates"]))
+
+    def identifier_problems(self) -> pd.DataFrame:
+        """Identifiers that failed their checksum or were claimed by two registry companies:
+        columns ``country, identifier, name, reason, entity_id``."""
+        return pd.DataFrame(list(self._problems.values()),
+                            columns=["country", "identifier", "name", "reason", "entity_id"])
+
+    def entities(self) -> pd.DataFrame:
+        """All resolved companies: ``entity_id, name, names, country, identifiers,
+        in_registry`` (``names`` and ``identifiers`` are sorted lists)."""
+        rows = [
+            (e.entity_id, e.name, sorted(e.names), e.country, sorted(e.identifiers),
+             e.in_registry)
+            for e in self._entities.values()
+        ]
+        return pd.DataFrame(rows, columns=["entity_id", "name", "names", "country",
+                                           "identifiers", "in_registry"])
+
+    def __len__(self) -> int:
+        return len(self._entities)
+
+
+def _split_aliases(aliases: Any) -> list[Any]:
+    if aliases is None:
+        return []
+    if isinstance(aliases, (list, tuple, set)):
+        return list(aliases)
+    text = _text(aliases)
+    return [] if text is None else [a for a in text.split(";") if a.strip()]
