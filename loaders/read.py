@@ -1,0 +1,618 @@
+"""Open an input file of any supported format and stream it as chunks of raw text rows.
+
+The reader knows formats, encodings and delimiters, not meanings: every cell comes out as
+text (``""`` when empty), under the header exactly as the file wrote it (trimmed), with the
+file's own line number beside each row. Mapping columns to the canonical layout and
+validating values is the job of :mod:`loaders.profiles` and :mod:`loaders.validate`.
+
+Line numbers
+------------
+CSV: the physical line on which a record *starts*, 1-based, header = line 1. A quoted
+field that spans lines makes its record cover several physical lines; the next record is
+numbered by the physical line it starts on, so numbers stay what an editor shows.
+Blank lines and rows whose cells are all empty are skipped (they hold no data and are
+not counted as rows read).
+XLSX: the worksheet row number (header row as Excel numbers it).
+Parquet: the row's position as if a header were line 1 (first row = line 2).
+FtM JSON lines: the physical line (no header, first entity = line 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import LoaderError
+from loaders.columns import INPUT_TABLES, LINE_NUMBER, REJECT_REASON
+
+__all__ = [
+    "UnreadableFile",
+    "UnknownKind",
+    "RawChunk",
+    "TableSource",
+    "open_table",
+    "detect_kind",
+    "canonical_header",
+    "file_sha256",
+    "DELIMITERS",
+    "DEFAULT_CHUNK_ROWS",
+]
+
+DELIMITERS = (",", ";", "\t", "|")
+DEFAULT_CHUNK_ROWS = 50_000
+
+_SAMPLE_BYTES = 1 << 20
+_SNIFF_LINES = 200
+_GZIP_MAGIC = b"\x1f\x8b"
+_ZIP_MAGIC = b"PK\x03\x04"
+_PARQUET_MAGIC = b"PAR1"
+_FTM_SUFFIXES = (".jsonl", ".json", ".ndjson", ".ftm")
+
+csv.field_size_limit(1 << 30)
+
+
+class UnreadableFile(LoaderError):
+    """The file cannot be read as a table at all: binary junk, empty, unknown encoding, ..."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnknownKind(LoaderError):
+    """The file's columns fit none of the input kinds."""
+
+    def __init__(self, path: str | os.PathLike, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass
+class RawChunk:
+    """Up to ``chunk_rows`` rows of one file, as text.
+
+    ``frame`` has one column per header name (values ``str``, ``""`` when empty) and the
+    ``line_number`` column. ``broken`` holds rows that could not be split into the header's
+    columns (a CSV row with the wrong number of fields): the values as far as they go,
+    ``line_number`` and ``reject_reason`` (which quotes any surplus fields).
+    """
+
+    frame: pd.DataFrame
+    broken: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.frame) + len(self.broken)
+
+
+def canonical_header(name: str) -> str:
+    """The form under which a header is matched: trimmed, lower case, blanks and dashes as ``_``.
+
+    >>> canonical_header("  Exporter Name ")
+    'exporter_name'
+    """
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def detect_kind(columns: Iterable[str], path: str | os.PathLike = "<input>") -> str:
+    """Tell the input kind (shipments, companies, officers, watchlist) from header names.
+
+    A kind fits when all its required columns are present (and one column of each
+    ``one_of`` group); when several fit, the one with the most required columns wins
+    (a shipments file also has a ``date``, a watchlist also has a ``name``...).
+    Raises :class:`UnknownKind`, naming the closest kind and what it lacks.
+    """
+    have = {canonical_header(c) for c in columns}
+    fitting = []
+    closest = None
+    for table in INPUT_TABLES.values():
+        missing = [c for c in table.required if c not in have]
+        for group in table.one_of:
+            if not have.intersection(group):
+                missing.append(" or ".join(group))
+        if not missing:
+            fitting.append((len(table.required), table.kind))
+        else:
+            score = (len(table.required) - len(missing), -len(missing))
+            if closest is None or score > closest[0]:
+                closest = (score, table.kind, missing)
+    if fitting:
+        return max(fitting)[1]
+    assert closest is not None
+    _, kind, missing = closest
+    raise UnknownKind(
+        path,
+        f"columns fit no input kind (closest is {kind}, which lacks {', '.join(missing)}); "
+        "give --kind and --profile to map them",
+    )
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes, read in blocks (memory stays flat)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _HashingRaw(io.RawIOBase):
+    """Raw byte stream that feeds every byte read through SHA-256 on the way."""
+
+    def __init__(self, handle):
+        self._handle = handle
+        self.digest = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._handle.readinto(buffer)
+        if n:
+            self.digest.update(memoryview(buffer)[:n])
+        return n
+
+    def drain(self) -> None:
+        # Hash what the parser did not need (e.g. bytes after the last line) as well.
+        for block in iter(lambda: self._handle.read(1 << 20), b""):
+            self.digest.update(block)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+@dataclass
+class TableSource:
+    """An opened input file: its format, encoding, delimiter and header.
+
+    Use :meth:`chunks` to stream the rows; :attr:`sha256` is filled once the stream has
+    been read to the end (it is computed while streaming for CSV and JSON lines).
+    """
+
+    path: Path
+    format: str  # csv, xlsx, parquet, ftm
+    columns: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+    compressed: bool = False
+    sha256: str | None = None
+    _header_line: int = 1
+
+    def chunks(self, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[RawChunk]:
+        """Yield the file's rows in chunks of at most ``chunk_rows`` rows."""
+        if self.format == "csv":
+            yield from self._csv_chunks(chunk_rows)
+        elif self.format in ("xlsx", "parquet"):
+            with _materialised(self.path, self.compressed) as local:
+                if self.format == "xlsx":
+                    yield from self._xlsx_chunks(local, chunk_rows)
+                else:
+                    yield from self._parquet_chunks(local, chunk_rows)
+            self.sha256 = file_sha256(self.path)
+        else:
+            raise UnreadableFile(self.path, f"format {self.format} is not a table of rows")
+
+    # -- CSV --------------------------------------------------------------------------------
+
+    def open_text(self):
+        """The file as a text stream (decompressed, decoded), hashing the raw bytes read."""
+        raw = _HashingRaw(open(self.path, "rb"))
+        binary = io.BufferedReader(raw, buffer_size=1 << 20)
+        if self.compressed:
+            binary = gzip.GzipFile(fileobj=binary, mode="rb")
+        text = io.TextIOWrapper(binary, encoding=self.encoding, errors="strict", newline="")
+        return raw, text
+
+    def _csv_chunks(self, chunk_rows: int) -> Iterator[RawChunk]:
+        width = len(self.columns)
+        raw, text = self.open_text()
+        try:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            last_line = 0
+            rows: list[list[str]] = []
+            lines: list[int] = []
+            broken: list[tuple[int, list[str], str]] = []
+            header_seen = False
+            try:
+                for record in reader:
+                    start, last_line = last_line + 1, reader.line_num
+                    if not header_seen:
+                        if record and any(v.strip() for v in record):
+                            header_seen = True
+                        continue
+                    if len(record) != width:
+                        # A trailing delimiter gives empty surplus fields: no data lost there.
+                        while len(record) > width and not record[-1].strip():
+                            record.pop()
+                        if not record or not any(v.strip() for v in record):
+                            continue
+                        if len(record) != width:
+                            broken.append((start, record, (
+                                f"row has {len(record)} fields where the header has {width}"
+                            )))
+                            if len(rows) + len(broken) >= chunk_rows:
+                                yield self._csv_chunk(rows, lines, broken)
+                                rows, lines, broken = [], [], []
+                            continue
+                    elif not any(record) or not any(v.strip() for v in record):
+                        continue
+                    rows.append(record)
+                    lines.append(start)
+                    if len(rows) + len(broken) >= chunk_rows:
+                        yield self._csv_chunk(rows, lines, broken)
+                        rows, lines, broken = [], [], []
+            except UnicodeDecodeError as exc:
+                raise UnreadableFile(
+                    self.path,
+                    f"not valid {self.encoding} near line {last_line + 1} ({exc.reason}); "
+                    "the encoding was judged from the first MiB — give it in a profile",
+                ) from exc
+            except csv.Error as exc:
+                raise UnreadableFile(self.path, f"broken CSV near line {last_line + 1}: {exc}") from exc
+            except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                raise UnreadableFile(self.path, f"cannot read past line {last_line}: {exc}") from exc
+            if rows or broken:
+                yield self._csv_chunk(rows, lines, broken)
+            raw.drain()
+            self.sha256 = raw.digest.hexdigest()
+        finally:
+            text.close()
+
+    def _csv_chunk(self, rows, lines, broken) -> RawChunk:
+        frame = pd.DataFrame(rows, columns=self.columns, dtype=object) if rows else \
+            pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
+        frame[LINE_NUMBER] = pd.array(lines, dtype="int64")
+        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","))
+
+    # -- XLSX -------------------------------------------------------------------------------
+
+    def _xlsx_chunks(self, local: Path, chunk_rows: int) -> Iterator[RawChunk]:
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(local, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for a bad workbook
+            raise UnreadableFile(self.path, f"not a readable .xlsx workbook: {exc}") from exc
+        try:
+            sheet = book.worksheets[0]
+            width = len(self.columns)
+            rows, lines, broken = [], [], []
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                if number <= self._header_line:
+                    continue
+                cells = [_cell_text(v) for v in values]
+                if not any(c.strip() for c in cells):
+                    continue
+                if len(cells) > width:
+                    if any(c.strip() for c in cells[width:]):
+                        broken.append((number, cells, (
+                            f"row has values beyond the header's {width} columns"
+                        )))
+                        continue
+                    cells = cells[:width]
+                elif len(cells) < width:
+                    cells += [""] * (width - len(cells))
+                rows.append(cells)
+                lines.append(number)
+                if len(rows) + len(broken) >= chunk_rows:
+                    yield self._csv_chunk(rows, lines, broken)
+                    rows, lines, broken = [], [], []
+            if rows or broken:
+                yield self._csv_chunk(rows, lines, broken)
+        finally:
+            book.close()
+
+    # -- Parquet ----------------------------------------------------------------------------
+
+    def _parquet_chunks(self, local: Path, chunk_rows: int) -> Iterator[RawChunk]:
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(local)
+        except Exception as exc:
+            raise UnreadableFile(self.path, f"not a readable Parquet file: {exc}") from exc
+        first_line = 2
+        for batch in parquet.iter_batches(batch_size=chunk_rows):
+            frame = pd.DataFrame({
+                name: _arrow_text(batch.column(i)) for i, name in enumerate(self.columns)
+            })
+            numbers = range(first_line, first_line + batch.num_rows)
+            first_line += batch.num_rows
+            frame[LINE_NUMBER] = pd.array(numbers, dtype="int64")
+            blank = (frame[self.columns] == "").all(axis=1) if self.columns else None
+            if blank is not None and blank.any():
+                frame = frame[~blank].reset_index(drop=True)
+            yield RawChunk(frame, _broken_frame(self.columns, [], ","))
+
+
+def _broken_frame(columns: list[str], broken, delimiter: str) -> pd.DataFrame:
+    out_columns = list(columns) + [LINE_NUMBER, REJECT_REASON]
+    records = []
+    width = len(columns)
+    for line, values, reason in broken:
+        head = list(values[:width]) + [""] * max(0, width - len(values))
+        if len(values) > width:
+            # the surplus goes into the reason so the rejects file keeps one layout
+            reason = f"{reason}; surplus fields: {delimiter.join(values[width:])}"
+        records.append(head + [line, reason])
+    frame = pd.DataFrame(records, columns=out_columns, dtype=object)
+    frame[LINE_NUMBER] = frame[LINE_NUMBER].astype("int64")
+    return frame
+
+
+def _cell_text(value) -> str:
+    import datetime as dt
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _arrow_text(column) -> pd.Series:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_timestamp(kind):
+        midnight = pc.all(pc.equal(pc.cast(pc.cast(column, pa.date32()), kind), column)).as_py()
+        if midnight in (True, None):
+            column = pc.cast(column, pa.date32())
+    if pa.types.is_floating(kind):
+        # 12.0 -> "12": integral floats come from integer columns holding nulls
+        as_int = pc.cast(column, pa.int64(), safe=False)
+        integral = pc.equal(pc.cast(as_int, kind), column)
+        text = pc.if_else(integral, pc.cast(as_int, pa.string()), pc.cast(column, pa.string()))
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = column
+    else:
+        try:
+            text = pc.cast(column, pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            text = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
+    return pd.Series(pc.fill_null(text, "").to_pylist(), dtype=object)
+
+
+class _materialised:
+    """Context manager giving a seekable local path: the file itself, or a gunzipped copy."""
+
+    def __init__(self, path: Path, compressed: bool):
+        self.path = path
+        self.compressed = compressed
+        self._tmp: str | None = None
+
+    def __enter__(self) -> Path:
+        if not self.compressed:
+            return self.path
+        fd, self._tmp = tempfile.mkstemp(suffix=self.path.stem[-8:])
+        with os.fdopen(fd, "wb") as out, gzip.open(self.path, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
+        return Path(self._tmp)
+
+    def __exit__(self, *exc) -> None:
+        if self._tmp:
+            os.unlink(self._tmp)
+
+
+def _read_head(path: Path) -> tuple[bytes, bool]:
+    """The first bytes of the file's content (gunzipped when it is gzip) and whether it was."""
+    try:
+        with open(path, "rb") as handle:
+            magic = handle.read(2)
+            handle.seek(0)
+            if magic == _GZIP_MAGIC:
+                try:
+                    with gzip.GzipFile(fileobj=handle) as unzipped:
+                        return unzipped.read(_SAMPLE_BYTES), True
+                except (OSError, EOFError) as exc:
+                    raise UnreadableFile(path, f"broken gzip data: {exc}") from exc
+            return handle.read(_SAMPLE_BYTES), False
+    except FileNotFoundError as exc:
+        raise UnreadableFile(path, "no such file") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile(path, "is a directory, not a file") from exc
+    except PermissionError as exc:
+        raise UnreadableFile(path, "permission denied") from exc
+
+
+def _decode_sample(path: Path, sample: bytes, encoding: str | None) -> tuple[str, str]:
+    """Decode the sample; return (text, codec). utf-8-sig strictly, else cp1251, else junk."""
+    if b"\x00" in sample:
+        raise UnreadableFile(path, "binary data (NUL bytes), not a text table")
+    candidates = [encoding] if encoding else ["utf-8-sig", "cp1251"]
+    for codec in candidates:
+        try:
+            decoder = codecs.getincrementaldecoder(codec)(errors="strict")
+            # final=False: the sample may end inside a multi-byte character
+            text = decoder.decode(sample, final=len(sample) < _SAMPLE_BYTES)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        if _looks_like_text(text):
+            return text, codec
+        raise UnreadableFile(path, f"binary data, not a text table (decoded as {codec})")
+    tried = " or ".join(candidates)
+    raise UnreadableFile(path, f"unreadable encoding: the bytes are neither {tried}")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return True
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    return controls <= max(1, len(text) // 1000)
+
+
+def _sniff_delimiter(path: Path, lines: list[str]) -> str:
+    """The delimiter among , ; tab | that splits the header widest and the rows most evenly."""
+    best = None
+    for delimiter in DELIMITERS:
+        records = [r for r in csv.reader(lines, delimiter=delimiter) if r]
+        if not records:
+            continue
+        width = len(records[0])
+        if width < 2:
+            continue
+        body = records[1:]
+        even = sum(1 for r in body if len(r) == width) / len(body) if body else 1.0
+        score = (even >= 0.9, even, width)
+        if best is None or score > best[0]:
+            best = (score, delimiter)
+    if best is None:
+        raise UnreadableFile(path, "not a table: no , ; tab or | delimiter splits the first line")
+    return best[1]
+
+
+def _sample_lines(text: str, complete: bool) -> list[str]:
+    lines = text.splitlines(keepends=True)
+    if not complete and len(lines) > 1:
+        lines = lines[:-1]  # the last line of a cut sample is partial
+    return lines[:_SNIFF_LINES]
+
+
+def open_table(
+    path: str | os.PathLike,
+    *,
+    format: str | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
+) -> TableSource:
+    """Open ``path``, recognise its format, encoding, delimiter and header.
+
+    Parameters
+    ----------
+    path : the input file (CSV / TSV, optionally ``.gz``; ``.xlsx``; Parquet; FtM JSON lines).
+    format : ``csv``, ``xlsx``, ``parquet`` or ``ftm`` to skip recognition.
+    delimiter, encoding : overrides (from a source profile).
+
+    Raises
+    ------
+    UnreadableFile
+        Empty, binary junk, an encoding that is neither UTF-8 nor cp1251, no delimiter, a
+        broken workbook or Parquet file; the message is one line naming the file.
+    """
+    path = Path(path)
+    head, compressed = _read_head(path)
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise UnreadableFile(path, "empty file")
+    fmt = format or _recognise_format(path, head)
+    source = TableSource(path=path, format=fmt, compressed=compressed)
+    if fmt == "ftm":
+        text, codec = _decode_sample(path, head, encoding or "utf-8-sig")
+        source.encoding = codec
+        return source
+    if fmt == "xlsx":
+        source.columns, source._header_line = _xlsx_header(path, compressed)
+    elif fmt == "parquet":
+        source.columns = _parquet_header(path, compressed)
+    else:
+        text, codec = _decode_sample(path, head, encoding)
+        lines = _sample_lines(text, complete=len(head) < _SAMPLE_BYTES)
+        lines = [ln for ln in lines if ln.strip()]
+        if not lines:
+            raise UnreadableFile(path, "empty file")
+        source.encoding = codec
+        source.delimiter = delimiter or _sniff_delimiter(path, lines)
+        header = next(csv.reader(lines[:1], delimiter=source.delimiter))
+        source.columns = header
+    source.columns = _clean_header(path, source.columns)
+    return source
+
+
+def _recognise_format(path: Path, head: bytes) -> str:
+    if head.startswith(_ZIP_MAGIC):
+        return "xlsx"
+    if head.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] == ".gz":
+        suffixes = suffixes[:-1]
+    suffix = suffixes[-1] if suffixes else ""
+    if suffix in (".xlsx", ".xlsm"):
+        raise UnreadableFile(path, "not a readable .xlsx workbook (no zip signature)")
+    if suffix in (".parquet", ".pq"):
+        raise UnreadableFile(path, "not a readable Parquet file (no PAR1 signature)")
+    if suffix in _FTM_SUFFIXES:
+        return "ftm"
+    if suffix == ".xls":
+        raise UnreadableFile(path, "old binary .xls workbooks are not read; save it as .xlsx or CSV")
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"{") and b'"schema"' in head[:4096]:
+        return "ftm"
+    return "csv"
+
+
+def _xlsx_header(path: Path, compressed: bool) -> tuple[list[str], int]:
+    import openpyxl
+
+    with _materialised(path, compressed) as local:
+        if not zipfile.is_zipfile(local):
+            raise UnreadableFile(path, "not a readable .xlsx workbook")
+        try:
+            book = openpyxl.load_workbook(local, read_only=True, data_only=True)
+        except Exception as exc:
+            raise UnreadableFile(path, f"not a readable .xlsx workbook: {exc}") from exc
+        try:
+            if not book.worksheets:
+                raise UnreadableFile(path, "the workbook has no worksheet")
+            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
+                cells = [_cell_text(v) for v in values]
+                if any(c.strip() for c in cells):
+                    while cells and not cells[-1].strip():
+                        cells.pop()
+                    return cells, number
+        finally:
+            book.close()
+    raise UnreadableFile(path, "empty file: the first worksheet has no rows")
+
+
+def _parquet_header(path: Path, compressed: bool) -> list[str]:
+    import pyarrow.parquet as pq
+
+    with _materialised(path, compressed) as local:
+        try:
+            return list(pq.ParquetFile(local).schema_arrow.names)
+        except Exception as exc:
+            raise UnreadableFile(path, f"not a readable Parquet file: {exc}") from exc
+
+
+def _clean_header(path: Path, columns: list[str]) -> list[str]:
+    cleaned = []
+    seen: dict[str, str] = {}
+    for position, name in enumerate(columns, start=1):
+        name = str(name).strip() or f"column_{position}"
+        key = canonical_header(name)
+        if key in seen:
+            raise UnreadableFile(path, f"column {name!r} appears twice in the header (as {seen[key]!r})")
+        if key == LINE_NUMBER or key == REJECT_REASON:
+            # our own bookkeeping columns; keep the file's under another name
+            name = f"source_{name}"
+            key = canonical_header(name)
+        seen[key] = name
+        cleaned.append(name)
+    if not cleaned:
+        raise UnreadableFile(path, "no header row")
+    return cleaned

@@ -1,0 +1,375 @@
+"""Check and normalise mapped rows column by column: canonical rows out, rejected rows aside.
+
+Every check is a column operation; the normalisers of :mod:`loaders.normalize` run once
+per distinct value of a column (names, countries and dates repeat heavily in trade data)
+and their results are mapped back. A row that fails any check is rejected with all its
+reasons, ``; ``-separated, e.g. ``unparseable date '31.02.2023' in column date``.
+
+Bookkeeping: ``rows_read = rows_loaded + rows_rejected`` always. An exact duplicate of a
+row loaded earlier in the same file (every canonical value and extra equal once
+normalised) counts as loaded and in ``rows_duplicate``, but is handed on only once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from loaders.columns import INPUT_TABLES, LINE_NUMBER, InputTable
+from loaders.profiles import WATCHLIST_ENTITY_COLUMNS, add_reason
+
+__all__ = [
+    "Validator",
+    "Checked",
+    "DATE_COLUMNS",
+    "COUNTRY_COLUMNS",
+    "NUMBER_COLUMNS",
+    "IDENTIFIER_COLUMNS",
+    "NAME_COLUMNS",
+    "OWNER_ROLES",
+    "memo_map",
+    "PERSONS",
+    "TABLES",
+    "tidy_frame",
+]
+
+DATE_COLUMNS = frozenset({
+    "date", "incorporation_date", "dissolution_date", "start_date", "end_date", "listed_on",
+})
+COUNTRY_COLUMNS = frozenset({
+    "exporter_country", "importer_country", "origin_country", "reporter", "country",
+    "company_country", "officer_country",
+})
+NUMBER_COLUMNS = frozenset({"quantity", "net_weight_kg", "value_usd", "share_pct"})
+NON_NEGATIVE = frozenset({"quantity", "net_weight_kg", "value_usd", "share_pct"})
+IDENTIFIER_COLUMNS = frozenset({
+    "exporter_id", "importer_id", "registration_number", "tax_id",
+    "company_registration_number", "officer_id", "id",
+})
+NAME_COLUMNS = frozenset({"exporter_name", "importer_name", "name", "officer_name", "name_latin"})
+OWNER_ROLES = frozenset({"shareholder", "beneficial_owner", "owner", "participant", "member"})
+_OFFICER_TYPES = {"person": "person", "individual": "person", "natural_person": "person",
+                  "company": "company", "organization": "company", "legal_entity": "company",
+                  "legalentity": "company", "organisation": "company"}
+_ENTITY_KINDS = {"company": "Company", "organization": "Company", "organisation": "Company",
+                 "legalentity": "Company", "legal_entity": "Company", "person": "Person",
+                 "individual": "Person"}
+# FtM rows name their company / listed entity by the FtM id, which stands in for these.
+FTM_REF = {"officers": "company_ftm_id", "watchlist": "entity_ftm_id"}
+# FtM Person entities that are no officer or listing of their own: people to keep as nodes.
+PERSONS = InputTable(kind="persons", required=("name",), optional=("country", "aliases", "id"))
+TABLES: dict[str, InputTable] = {**INPUT_TABLES, "persons": PERSONS}
+_MAX_SHOWN = 80
+_MEMO_LIMIT = 400_000
+_MEMOS: dict[tuple, dict] = {}
+
+
+def memo_map(values: pd.Series, func: Callable, *args: Any, key: Any = None) -> np.ndarray:
+    """``func`` applied once per distinct value (kept across chunks), as an object array.
+
+    >>> memo_map(pd.Series(["RU", "Russia", "RU"]), str.upper).tolist()
+    ['RU', 'RUSSIA', 'RU']
+    """
+    cache = _MEMOS.setdefault((key or getattr(func, "__qualname__", repr(func)), args), {})
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if len(cache) + len(uniques) > _MEMO_LIMIT:
+        cache.clear()  # bounded memory: a file of endless distinct values must not grow it
+    results = np.empty(len(uniques) + 1, dtype=object)
+    for i, value in enumerate(uniques):
+        try:
+            results[i] = cache[value]
+        except KeyError:
+            results[i] = cache[value] = func(value, *args)
+    results[-1] = None  # the NA sentinel (-1) picks the last slot
+    return results[codes]
+
+
+@dataclass
+class Checked:
+    """One chunk, checked: the canonical rows to load, the rejected positions and why."""
+
+    rows: pd.DataFrame
+    rejected: np.ndarray  # bool per input row
+    reasons: pd.Series  # per input row, "" where accepted
+    duplicates: int = 0
+
+
+@dataclass
+class Validator:
+    """Validates the chunks of one file, remembering what it saw to count duplicates.
+
+    Parameters
+    ----------
+    kind : shipments, companies, officers, watchlist.
+    source_name : the default of the ``source`` column (the file name).
+    date_formats, decimal_comma : from the source profile.
+    optional : required columns the source profile declares optional.
+    lenient : optional columns whose unreadable values are dropped (text kept in
+        ``<column>_text``) instead of rejecting the row.
+    ftm : rows come from FollowTheMoney entities; their company / listed entity may be
+        named by FtM id instead of registration number and country, and FtM companies need
+        only a name (sanctions data often lacks the rest).
+    """
+
+    kind: str
+    source_name: str = ""
+    date_formats: Sequence[str] = ()
+    decimal_comma: bool = False
+    ftm: bool = False
+    optional: Sequence[str] = ()
+    lenient: Sequence[str] = ()
+    _seen: set = field(default_factory=set)
+    _record_ids: dict = field(default_factory=dict)
+
+    def check(self, frame: pd.DataFrame, reasons: pd.Series | None = None) -> Checked:
+        """Check a mapped chunk (text cells, ``""`` empty) and build its canonical rows."""
+        index = frame.index
+        n = len(frame)
+        if reasons is None:
+            reasons = pd.Series("", index=index, dtype=object)
+        table = TABLES[self.kind]
+        out: dict[str, Any] = {}
+        text: dict[str, pd.Series] = {}
+
+        def column(name: str) -> pd.Series:
+            if name not in text:
+                value = frame[name] if name in frame.columns else None
+                if value is None:
+                    value = pd.Series("", index=index, dtype=object)
+                elif value.dtype != object:
+                    value = value.astype(object).where(value.notna(), "")
+                text[name] = value
+            return text[name]
+
+        formats = tuple(self.date_formats)
+        columns = list(table.columns)
+        if self.kind == "watchlist":
+            columns += [c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns]
+        for name in columns:
+            raw = column(name)
+            given = (raw != "").to_numpy()
+            soft = (name in self.lenient and name not in table.required, out, name)
+            if name in DATE_COLUMNS:
+                from loaders.normalize import parse_date
+
+                value = memo_map(raw, parse_date, formats, key="parse_date")
+                bad = given & pd.isna(value)
+                reasons = _fail(reasons, bad, raw, "unparseable date '{}' in column " + name, *soft)
+            elif name in COUNTRY_COLUMNS:
+                from loaders.normalize import normalize_country
+
+                value = memo_map(raw, normalize_country)
+                bad = given & pd.isna(value)
+                reasons = _fail(reasons, bad, raw, "unknown country '{}' in column " + name, *soft)
+            elif name in NUMBER_COLUMNS:
+                value, reasons = self._number(name, frame, raw, given, reasons)
+            elif name == "hs_code":
+                from loaders.normalize import hs6, normalize_hs
+
+                value = memo_map(raw, normalize_hs)
+                bad = given & pd.isna(value)
+                reasons = _fail(reasons, bad, raw, "invalid HS code '{}' in column hs_code")
+                out["hs6"] = memo_map(pd.Series(value, index=index), hs6)
+            elif name in IDENTIFIER_COLUMNS:
+                from loaders.normalize import normalize_identifier
+
+                value = memo_map(raw, normalize_identifier)
+                bad = given & pd.isna(value)
+                if name in table.required:
+                    reasons = _fail(reasons, bad, raw, "invalid identifier '{}' in column " + name)
+                elif bad.any():
+                    # an optional identifier that is junk is dropped, its text kept beside it
+                    out[f"{name}_text"] = np.where(bad, raw, None)
+            elif name in NAME_COLUMNS:
+                from loaders.normalize import clean_name
+
+                value = memo_map(raw, clean_name)
+                bad = given & pd.isna(value)
+                reasons = _fail(reasons, bad, raw, "no usable name '{}' in column " + name)
+            elif name == "role":
+                value = _as_key(raw)
+            elif name == "officer_type":
+                key = _as_key(raw)
+                value = np.array([_OFFICER_TYPES.get(k, k) if k else "person" for k in key], dtype=object)
+                bad = given & ~np.isin(value, ["person", "company"])
+                reasons = _fail(reasons, bad, raw, "unknown officer_type '{}' (person or company)")
+            elif name == "entity_kind":
+                key = _as_key(raw)
+                value = np.array([_ENTITY_KINDS.get(k, k) if k else "Company" for k in key], dtype=object)
+                bad = given & ~np.isin(value, ["Company", "Person"])
+                reasons = _fail(reasons, bad, raw, "unknown entity_kind '{}' (company or person)")
+            else:
+                value = np.where(given, raw.to_numpy(dtype=object), None)
+            out[name] = value
+
+        if "source" in columns:
+            out["source"] = np.where(pd.isna(out["source"]), self.source_name or None, out["source"])
+        if self.kind == "watchlist":
+            ident = out["id"]
+            for fallback in ("registration_number", "tax_id"):
+                ident = np.where(pd.isna(ident), out[fallback], ident)
+            out["id"] = ident
+
+        # required columns (FtM references stand in for the company / entity they name)
+        ftm_ref = FTM_REF.get(self.kind) if self.ftm else None
+        has_ref = (column(ftm_ref) != "").to_numpy() if ftm_ref else np.zeros(n, bool)
+        for name in table.required:
+            if name in self.optional:
+                continue
+            if self.ftm and self.kind == "companies" and name != "name":
+                continue
+            if self.ftm and has_ref.any() and name in ("company_registration_number",
+                                                       "company_country", "country"):
+                missing = (column(name) == "").to_numpy() & ~has_ref
+            else:
+                missing = (column(name) == "").to_numpy()
+            reasons = add_reason(reasons, pd.Series(missing, index=index), f"missing {name}")
+        for group in table.one_of:
+            if self.ftm and self.kind == "companies":
+                continue
+            present = np.zeros(n, bool)
+            for name in group:
+                present |= (column(name) != "").to_numpy()
+            if len(group) == 2:
+                message = f"neither {group[0]} nor {group[1]} given"
+            else:
+                message = f"none of {', '.join(group)} given"
+            reasons = add_reason(reasons, pd.Series(~present, index=index), message)
+
+        rows = pd.DataFrame({k: pd.Series(v, index=index, dtype=float if
+                                           np.asarray(v).dtype.kind == "f" else object)
+                             for k, v in out.items()}, index=index)
+        known = set(rows.columns)
+        for name in frame.columns:
+            if name not in known and name != LINE_NUMBER:
+                rows[name] = column(name).where(column(name) != "", None)
+        rows[LINE_NUMBER] = frame[LINE_NUMBER].to_numpy()
+        rejected = (reasons != "").to_numpy()
+        good = rows[~rejected]
+        good, duplicates, reasons, rejected = self._dedupe(good, reasons, rejected)
+        return Checked(tidy_frame(good.reset_index(drop=True)), rejected, reasons, duplicates)
+
+    def _number(self, name, frame, raw, given, reasons):
+        if name not in frame.columns or frame[name].dtype == object:
+            from loaders.normalize import parse_amount
+
+            parsed = memo_map(raw, parse_amount, self.decimal_comma, key="parse_amount")
+            value = pd.array(parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+            bad = given & np.isnan(value)
+            reasons = _fail(reasons, bad, raw, "unparseable number '{}' in column " + name)
+        else:
+            # already numeric: a profile converted it (currency); NaN there is not a failure
+            value = frame[name].to_numpy(dtype=float)
+        if name in NON_NEGATIVE:
+            negative = np.nan_to_num(value, nan=0.0) < 0
+            reasons = _fail(reasons, negative, raw, "negative " + name + " '{}'")
+        if name == "share_pct":
+            over = np.nan_to_num(value, nan=0.0) > 100
+            reasons = _fail(reasons, over, raw, "share_pct '{}' above 100")
+        return value, reasons
+
+    def _dedupe(self, good: pd.DataFrame, reasons: pd.Series, rejected: np.ndarray):
+        if good.empty:
+            return good, 0, reasons, rejected
+        body = good.drop(columns=[LINE_NUMBER])
+        digests = _digests(body)
+        keep = np.ones(len(good), bool)
+        seen = self._seen
+        for i, digest in enumerate(digests):
+            if digest in seen:
+                keep[i] = False
+            else:
+                seen.add(digest)
+        duplicates = int((~keep).sum())
+        good = good[keep]
+        if self.kind == "shipments" and len(good):
+            good, reasons, rejected = self._record_id_conflicts(good, reasons, rejected)
+        return good, duplicates, reasons, rejected
+
+    def _record_id_conflicts(self, good, reasons, rejected):
+        # One record id on two different lines would become one Shipment node: the later
+        # line is rejected instead of silently overwriting the first.
+        ids = _digests(good[["record_id"]])
+        lines = good[LINE_NUMBER].to_numpy()
+        conflict = np.zeros(len(good), bool)
+        first_line = np.zeros(len(good), dtype=np.int64)
+        for i, digest in enumerate(ids):
+            earlier = self._record_ids.get(digest)
+            if earlier is None:
+                self._record_ids[digest] = int(lines[i])
+            else:
+                conflict[i] = True
+                first_line[i] = earlier
+        if conflict.any():
+            positions = good.index[conflict]
+            message = pd.Series("", index=reasons.index, dtype=object)
+            message[positions] = [
+                f"record_id '{_shown(r)}' already used on line {line} with other values"
+                for r, line in zip(good.loc[positions, "record_id"], first_line[conflict])
+            ]
+            mask = pd.Series(False, index=reasons.index)
+            mask[positions] = True
+            reasons = add_reason(reasons, mask, message)
+            rejected = rejected | mask.to_numpy()
+            good = good[~conflict]
+        return good, reasons, rejected
+
+
+def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as ``object`` with None for missing values (pandas would infer its
+    string dtype and turn None into NaN); float columns keep NaN."""
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            values = column.to_numpy(dtype=object)
+            missing = pd.isna(values)
+            if missing.any():
+                values = values.copy()
+                values[missing] = None
+            frame[name] = pd.Series(values, index=frame.index, dtype=object)
+    return frame
+
+
+def _as_key(raw: pd.Series) -> np.ndarray:
+    keys = raw.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
+    return np.where(keys != "", keys, None)
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
+
+
+def _fail(reasons: pd.Series, bad: np.ndarray, raw: pd.Series, template: str,
+          lenient: bool = False, out: dict | None = None, name: str = "") -> pd.Series:
+    if not bad.any():
+        return reasons
+    if lenient and out is not None:
+        out[f"{name}_text"] = np.where(bad, raw.to_numpy(dtype=object), None)
+        return reasons
+    message = pd.Series("", index=reasons.index, dtype=object)
+    shown = raw[bad].map(_shown)
+    before, after = template.split("{}")
+    message[bad] = before + shown + after
+    return add_reason(reasons, pd.Series(bad, index=reasons.index), message)
+
+
+def _digests(frame: pd.DataFrame) -> list[int]:
+    """A 128-bit digest per row (two 64-bit hashes under different keys)."""
+    body = frame.copy()
+    for name in body.columns:
+        if body[name].dtype == object:
+            body[name] = body[name].map(_hashable)
+    low = pd.util.hash_pandas_object(body, index=False, hash_key="tracegraph-row-a").to_numpy()
+    high = pd.util.hash_pandas_object(body, index=False, hash_key="tracegraph-row-b").to_numpy()
+    return [(int(h) << 64) | int(l) for h, l in zip(high.tolist(), low.tolist())]
+
+
+def _hashable(value: Any) -> Any:
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value)
