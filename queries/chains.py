@@ -20,6 +20,8 @@ from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from queries import QueryError
 from queries.reference import (
@@ -290,15 +292,41 @@ def _str_set(values: Iterable[str]) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
 
-def _hs6(frame: pd.DataFrame) -> pd.Series:
+def _per_value(col: pd.Series, normalise=None) -> np.ndarray:
+    """Strings of a column as an object array (``None`` where missing), normalised per value.
+
+    Normalising the distinct values and mapping them back is far cheaper than string
+    operations on a million rows that repeat a few thousand codes and names.
+    """
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    u = pd.Series(np.asarray(uniques, dtype=object), dtype="object").map(
+        lambda v: None if v is None or pd.isna(v) else str(v))
+    if normalise is not None:
+        u = u.map(lambda v: None if v is None else normalise(v))
+    values = np.append(u.to_numpy(dtype=object), None)
+    return values[np.where(codes >= 0, codes, len(values) - 1)]
+
+
+def _digits(v: str) -> str | None:
+    d = "".join(ch for ch in v if ch.isdigit())
+    return d or None
+
+
+def _hs6(frame: pd.DataFrame) -> np.ndarray:
     """Six-digit heading of each row: ``hs6`` where given, else the first digits of ``hs_code``."""
-    out = pd.Series(pd.NA, index=frame.index, dtype="string")
-    if "hs6" in frame.columns:
-        out = frame["hs6"].astype("string").str.replace(r"\D", "", regex=True)
+    out = np.full(len(frame), None, dtype=object)
     if "hs_code" in frame.columns:
-        code = frame["hs_code"].astype("string").str.replace(r"\D", "", regex=True).str[:6]
-        out = out.where(out.str.len() == 6, code)
-    return out.where(out.str.len() == 6)
+        out = _per_value(frame["hs_code"], _six_digits)
+    if "hs6" in frame.columns:
+        given = _per_value(frame["hs6"], lambda v: h if (h := _digits(v)) and len(h) == 6 else None)
+        out = np.where(pd.notna(given), given, out)
+    return out
+
+
+def _six_digits(v: str) -> str | None:
+    d = _digits(v)
+    # a 4-digit heading cannot be matched at the 6-digit level
+    return d[:6] if d and len(d) >= 6 else None
 
 
 def _numeric(frame: pd.DataFrame, col: str) -> np.ndarray:
@@ -329,34 +357,64 @@ def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
     if not any(c in shipments.columns for c in _MEASURES):
         raise DetectionInputError(
             "shipments frame lacks all of quantity, net_weight_kg, value_usd")
+    def obj(values) -> pd.Series:
+        return pd.Series(values, index=shipments.index, dtype="object")
+
     s = pd.DataFrame({
-        "shipment_id": shipments["shipment_id"].astype("string"),
-        "record_id": shipments["record_id"].astype("string"),
+        "shipment_id": _as_text(shipments["shipment_id"]),
+        "record_id": _as_text(shipments["record_id"]),
         "date": _dates(shipments["date"]),
-        "hs6": _hs6(shipments),
-        "exporter": shipments["exporter_entity_id"].astype("string"),
-        "importer": shipments["importer_entity_id"].astype("string"),
-        "exporter_country": shipments["exporter_country"].astype("string").str.strip().str.upper(),
-        "importer_country": shipments["importer_country"].astype("string").str.strip().str.upper(),
+        "hs6": obj(_hs6(shipments)),
+        "exporter": obj(_per_value(shipments["exporter_entity_id"], _entity)),
+        "importer": obj(_per_value(shipments["importer_entity_id"], _entity)),
+        "exporter_country": obj(_per_value(shipments["exporter_country"], _country)),
+        "importer_country": obj(_per_value(shipments["importer_country"], _country)),
         "quantity": _numeric(shipments, "quantity"),
         "net_weight_kg": _numeric(shipments, "net_weight_kg"),
         "value_usd": _numeric(shipments, "value_usd"),
-        "unit": (shipments["unit"].astype("string").str.strip().str.lower()
-                 if "unit" in shipments.columns else pd.Series(pd.NA, index=shipments.index,
-                                                               dtype="string")),
+        "unit": obj(_per_value(shipments["unit"], _unit) if "unit" in shipments.columns
+                    else np.full(len(shipments), None, dtype=object)),
     })
     if hs_prefix:
         prefix = "".join(ch for ch in str(hs_prefix) if ch.isdigit())
-        code = (shipments["hs_code"].astype("string").str.replace(r"\D", "", regex=True)
-                if "hs_code" in shipments.columns else s["hs6"])
-        code = code.fillna(s["hs6"])
-        s = s[code.str.startswith(prefix).fillna(False).to_numpy(dtype=bool)]
+        code = (_per_value(shipments["hs_code"], _digits) if "hs_code" in shipments.columns
+                else s["hs6"].to_numpy())
+        code = np.where(pd.notna(code), code, s["hs6"].to_numpy())
+        codes, uniques = pd.factorize(pd.Series(code, dtype="object"), use_na_sentinel=False)
+        hit = np.array([u is not None and not pd.isna(u) and str(u).startswith(prefix)
+                        for u in uniques], dtype=bool)
+        s = s[hit[codes]]
     ok = (s["date"].notna() & s["hs6"].notna() & s["exporter"].notna() & s["importer"].notna()
           & (s["exporter"] != s["importer"]))
     s = s[ok.to_numpy(dtype=bool)]
-    s = s.sort_values(["date", "record_id", "shipment_id"], kind="stable").reset_index(drop=True)
-    s["day"] = (s["date"].to_numpy().astype("datetime64[D]").astype("int64"))
+    day = s["date"].to_numpy().astype("datetime64[D]").astype("int64")
+    # date, then record and shipment ids: an order that depends on the data only, not on how
+    # the rows came in (pyarrow sorts a million strings several times faster than numpy)
+    keys = pa.table({"day": day, "rid": pa.array(s["record_id"]), "sid": pa.array(s["shipment_id"])})
+    order = pc.sort_indices(keys, sort_keys=[("day", "ascending"), ("rid", "ascending"),
+                                             ("sid", "ascending")]).to_numpy()
+    s = s.iloc[order].reset_index(drop=True)
+    s["day"] = day[order]
     return s
+
+
+def _as_text(col: pd.Series) -> pd.Series:
+    """Ids as pandas strings, whatever type the source gave them."""
+    return col if isinstance(col.dtype, pd.StringDtype) else col.astype("string")
+
+
+def _entity(v: str) -> str | None:
+    return v or None
+
+
+def _country(v: str) -> str | None:
+    v = v.strip().upper()
+    return v or None
+
+
+def _unit(v: str) -> str | None:
+    v = v.strip().lower()
+    return v or None
 
 
 # --- candidate pairs and assignment --------------------------------------------------------
@@ -708,7 +766,6 @@ def _build_chains(
     links = links.sort_values(["a", "d"]).reset_index(drop=True)
     # compact node numbering over the shipments that take part
     nodes = np.unique(np.concatenate([links["a"].to_numpy(), links["d"].to_numpy()]))
-    pos = {int(x): i for i, x in enumerate(nodes)}
     la = np.searchsorted(nodes, links["a"].to_numpy())
     ld = np.searchsorted(nodes, links["d"].to_numpy())
     parent = np.full(len(nodes), -1, dtype="int64")
@@ -724,7 +781,6 @@ def _build_chains(
         parent = np.full(len(nodes), -1, dtype="int64")
         parent[ld] = la
         root, depth = _roots_and_depths(parent)
-    del pos
     in_links = np.zeros(len(nodes), dtype=bool)
     in_links[la] = True
     in_links[ld] = True
@@ -752,46 +808,22 @@ def _build_chains(
         return empty_chains, empty_links
     m = m.sort_values(["root", "depth", "date", "record_id"], kind="stable")
 
-    # the order of the input decides nothing: steps list their shipments by date, record id
-    step = m.groupby(["root", "depth"], sort=True).agg(
-        record_ids=("record_id", ";".join),
-        importers=("importer", lambda x: ";".join(dict.fromkeys(x))),
-        countries=("importer_country", lambda x: ";".join(dict.fromkeys(x))),
-    ).reset_index()
-    roots = m[m["depth"] == 0].set_index("root")
-    per_root = step.groupby("root").agg(
-        record_ids=("record_ids", ">".join),
-        importers=("importers", list),
-        countries=("countries", ">".join),
-        hops=("depth", "size"),
-    )
-    per_root["supplier"] = roots["exporter"]
-    per_root["supplier_country"] = roots["exporter_country"]
-    per_root["hs6"] = roots["hs6"]
-    dates = m.groupby("root")["date"].agg(["min", "max"])
-    per_root["first_date"] = dates["min"]
-    per_root["last_date"] = dates["max"]
-    per_root["value_usd_in"] = m[m["depth"] == 0].groupby("root")["value_usd"].sum(min_count=1)
-    leaves = m[m["leaf"]]
-    per_root["value_usd_out"] = leaves.groupby("root")["value_usd"].sum(min_count=1)
-
-    # link-level figures per chain: worst closeness, longest lag, ratio over the chain
-    node_root = pd.Series(root, index=np.arange(len(nodes)))
-    node_depth = pd.Series(depth, index=np.arange(len(nodes)))
+    # link-level figures per chain: ratio over the chain, worst closeness, longest lag
     lk = links.copy()
-    lk["root"] = node_root.iloc[la].to_numpy()
-    lk["in_depth"] = node_depth.iloc[la].to_numpy()
+    lk["root"] = root[la]
+    lk["in_depth"] = depth[la]
     lk = lk[lk["root"].isin(valid_roots)]
     arrivals = lk.drop_duplicates("a")
     per_depth = arrivals.groupby(["root", "in_depth"])["set_ratio"].mean()
-    per_root["quantity_ratio"] = per_depth.groupby("root").prod()
-    dev = (arrivals["set_ratio"] - 1.0).abs()
-    per_root["worst_dev"] = dev.groupby(arrivals["root"]).max()
-    per_root["value_kind"] = (arrivals["kind"] == _VALUE).groupby(arrivals["root"]).any()
-    per_root["max_lag_days"] = lk.groupby("root")["lag"].max()
+    figures = pd.DataFrame({
+        "quantity_ratio": per_depth.groupby("root").prod(),
+        "worst_dev": (arrivals["set_ratio"] - 1.0).abs().groupby(arrivals["root"]).max(),
+        "value_kind": (arrivals["kind"] == _VALUE).groupby(arrivals["root"]).any(),
+        "max_lag_days": lk.groupby("root")["lag"].max(),
+    })
 
-    chains = _score_chains(per_root, m, s, companies, listings, defence_codes,
-                           window_days, tolerance, weights)
+    chains = _assemble(m, figures, s, companies, listings, defence_codes, window_days,
+                       tolerance, weights)
     chain_of_root = chains.set_index("_root")["chain_id"]
     chains = chains.drop(columns="_root")
     chains = chains.sort_values(["score", "chain_id"], ascending=[False, True],
@@ -815,9 +847,9 @@ def _build_chains(
     return chains, out_links
 
 
-def _score_chains(
-    per_root: pd.DataFrame,
-    members: pd.DataFrame,
+def _assemble(
+    m: pd.DataFrame,
+    figures: pd.DataFrame,
     s: pd.DataFrame,
     companies: pd.DataFrame | None,
     listings: pd.DataFrame | None,
@@ -826,93 +858,120 @@ def _score_chains(
     tolerance: float,
     weights: Mapping[str, float],
 ) -> pd.DataFrame:
+    """One CONTRACT row per chain: the path, its figures, its score and the reasons.
+
+    `m` holds the chains' shipments sorted by chain, depth, date and record id; a plain pass
+    over it is much faster than grouped string aggregations when there are many chains.
+    """
     info = _entity_info(companies)
     listed, defence_listed = _listing_info(listings)
     defence = defence_listed | _defence_by_activity(info, defence_codes)
     invasion = pd.Timestamp(INVASION_DATE)
+    entities = set(m["exporter"]) | set(m["importer"])
+    known = info[info.index.isin(entities)]
+    names = {k: _text(v) for k, v in known["name"].items()}
+    regs = {k: _text(v) for k, v in known["registration_number"].items()}
+    born = {k: v for k, v in known["incorporation_date"].items() if pd.notna(v)}
+    first_trade = _first_trade(s, set(m.loc[~m["leaf"], "importer"]))
+    fig = figures.to_dict("index")
 
-    # buyers: the importers of the leaves in a destination country
-    buyers = members[members["dest_leaf"]].groupby("root")["importer"].agg(
-        lambda x: list(dict.fromkeys(x)))
-    intermediaries = members[~members["leaf"]].groupby("root")["importer"].agg(
-        lambda x: list(dict.fromkeys(x)))
-    first_trade = _first_trade(s, set(members.loc[~members["leaf"], "importer"]))
-
-    names = info["name"].astype("string") if len(info) else pd.Series(dtype="string")
-    regs = info["registration_number"].astype("string") if len(info) else pd.Series(dtype="string")
-    inc = info["incorporation_date"] if len(info) else pd.Series(dtype="datetime64[s]")
-
+    cols = {c: m[c].tolist() for c in (
+        "root", "depth", "leaf", "dest_leaf", "record_id", "date", "hs6", "exporter",
+        "importer", "exporter_country", "importer_country", "value_usd")}
+    bounds = np.flatnonzero(np.diff(np.asarray(cols["root"]))) + 1
+    starts = np.concatenate([[0], bounds]).tolist()
+    ends = np.concatenate([bounds, [len(m)]]).tolist()
     out = []
-    for rt, c in per_root.iterrows():
-        path = [c["supplier"]] + list(c["importers"])
-        chain_ids = ">".join(path)
-        entity_names = ">".join(
-            ";".join(_text(names.get(e)) for e in step.split(";")) for step in path)
-        reg_numbers = ">".join(
-            ";".join(_text(regs.get(e)) for e in step.split(";")) for step in path)
-        countries = f"{c['supplier_country']}>{c['countries']}"
-        hs6 = c["hs6"]
-        ratio = float(c["quantity_ratio"])
-        worst = float(c["worst_dev"])
-        lag = int(c["max_lag_days"])
-        tier, tier_strength = chpl_tier_strength(hs6)
-        reasons = []
-        closeness = (1.0 - worst / tolerance) if tolerance > 0 else float(worst <= 1e-9)
-        closeness = min(max(closeness, 0.0), 1.0)
-        parts = {"quantity": closeness, "lag": max(0.0, 1.0 - lag / max(window_days, 1))}
-        reasons.append(f"QTY_MATCH(ratio={ratio:.2f})")
-        reasons.append(f"LAG(days={lag})")
-        parts["chpl"] = tier_strength
-        if tier:
-            reasons.append(f"CHPL(tier={tier})")
-        chain_buyers = buyers.get(rt, [])
-        is_defence = any(b in defence for b in chain_buyers)
-        buyer_lists = sorted({x for b in chain_buyers for x in listed.get(b, "").split(",") if x})
-        parts["buyer"] = 1.0 if is_defence else (0.8 if buyer_lists else 0.0)
-        if is_defence:
-            reasons.append("DEFENCE_BUYER")
-        if buyer_lists:
-            reasons.append(f"LISTED_BUYER(list={','.join(buyer_lists)})")
-        young_days = []
-        for e in intermediaries.get(rt, []):
-            born = inc.get(e)
-            if born is None or pd.isna(born):
-                continue
-            days = int((first_trade.get(e, born) - born).days)
-            if born > invasion or days < YOUNG_COMPANY_DAYS:
-                young_days.append(max(days, 0))
-        parts["young_intermediary"] = 1.0 if young_days else 0.0
-        if young_days:
-            reasons.append(f"YOUNG_INTERMEDIARY(days={min(young_days)})")
-        markup = None
-        v_in, v_out = c["value_usd_in"], c["value_usd_out"]
-        if not c["value_kind"] and pd.notna(v_in) and pd.notna(v_out) and v_in > 0 and ratio > 0:
-            markup = (v_out / v_in) / ratio - 1.0
-        parts["markup"] = 0.0 if markup is None else min(max(markup / CHAIN_FULL_MARKUP, 0.0), 1.0)
-        if markup is not None and round(markup * 100) >= 1:
-            reasons.append(f"MARKUP(pct={round(markup * 100)})")
+    for lo, hi in zip(starts, ends):
+        rt = cols["root"][lo]
+        steps: dict[int, list[int]] = {}
+        for i in range(lo, hi):
+            steps.setdefault(cols["depth"][i], []).append(i)
+        levels = [steps[k] for k in sorted(steps)]
+        path = [[cols["exporter"][lo]]] + [
+            list(dict.fromkeys(cols["importer"][i] for i in lvl)) for lvl in levels]
+        record_ids = ">".join(";".join(cols["record_id"][i] for i in lvl) for lvl in levels)
+        countries = ">".join(
+            [cols["exporter_country"][lo]]
+            + [";".join(dict.fromkeys(cols["importer_country"][i] for i in lvl)) for lvl in levels])
+        dates = [cols["date"][i] for i in range(lo, hi)]
+        v_in = _sum_known(cols["value_usd"][i] for i in levels[0])
+        v_out = _sum_known(cols["value_usd"][i] for i in range(lo, hi) if cols["leaf"][i])
+        buyers = list(dict.fromkeys(cols["importer"][i] for i in range(lo, hi)
+                                    if cols["dest_leaf"][i]))
+        middle = list(dict.fromkeys(cols["importer"][i] for i in range(lo, hi)
+                                    if not cols["leaf"][i]))
+        f = fig[rt]
+        hs6 = cols["hs6"][lo]
+        parts, reasons = _evidence(
+            f, hs6, buyers, middle, v_in, v_out, defence, listed, born, first_trade, invasion,
+            window_days, tolerance)
         score = sum(weights.get(k, 0.0) * v for k, v in parts.items())
-        record_ids = c["record_ids"]
         out.append({
             "chain_id": "ch-" + hashlib.sha1(record_ids.encode("utf-8")).hexdigest()[:16],
             "score": round(min(max(score, 0.0), 1.0), 4),
             "hs_code": hs6,
-            "hops": int(c["hops"]),
+            "hops": len(levels),
             "countries": countries,
-            "entity_ids": chain_ids,
-            "entity_names": entity_names,
-            "registration_numbers": reg_numbers,
+            "entity_ids": ">".join(";".join(step) for step in path),
+            "entity_names": ">".join(";".join(names.get(e, "") for e in step) for step in path),
+            "registration_numbers": ">".join(
+                ";".join(regs.get(e, "") for e in step) for step in path),
             "record_ids": record_ids,
-            "first_date": _as_date(c["first_date"]),
-            "last_date": _as_date(c["last_date"]),
-            "max_lag_days": lag,
-            "quantity_ratio": round(ratio, 4),
+            "first_date": _as_date(min(dates)),
+            "last_date": _as_date(max(dates)),
+            "max_lag_days": int(f["max_lag_days"]),
+            "quantity_ratio": round(float(f["quantity_ratio"]), 4),
             "value_usd_in": _float(v_in),
             "value_usd_out": _float(v_out),
             "reasons": ";".join(reasons),
             "_root": rt,
         })
     return pd.DataFrame(out, columns=[*CHAIN_COLUMNS, "_root"])
+
+
+def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, defence, listed, born, first_trade,
+              invasion, window_days, tolerance) -> tuple[dict[str, float], list[str]]:
+    """Strength in [0, 1] of each kind of evidence a chain carries, and its reason codes."""
+    ratio, worst, lag = float(f["quantity_ratio"]), float(f["worst_dev"]), int(f["max_lag_days"])
+    closeness = (1.0 - worst / tolerance) if tolerance > 0 else float(worst <= 1e-9)
+    parts = {"quantity": min(max(closeness, 0.0), 1.0),
+             "lag": max(0.0, 1.0 - lag / max(window_days, 1))}
+    reasons = [f"QTY_MATCH(ratio={ratio:.2f})", f"LAG(days={lag})"]
+    tier, parts["chpl"] = chpl_tier_strength(hs6)
+    if tier:
+        reasons.append(f"CHPL(tier={tier})")
+    is_defence = any(b in defence for b in buyers)
+    buyer_lists = sorted({x for b in buyers for x in listed.get(b, "").split(",") if x})
+    parts["buyer"] = 1.0 if is_defence else (0.8 if buyer_lists else 0.0)
+    if is_defence:
+        reasons.append("DEFENCE_BUYER")
+    if buyer_lists:
+        reasons.append(f"LISTED_BUYER(list={','.join(buyer_lists)})")
+    young_days = []
+    for e in intermediaries:
+        inc = born.get(e)
+        if inc is None:
+            continue
+        days = int((first_trade.get(e, inc) - inc).days)
+        if inc > invasion or days < YOUNG_COMPANY_DAYS:
+            young_days.append(max(days, 0))
+    parts["young_intermediary"] = 1.0 if young_days else 0.0
+    if young_days:
+        reasons.append(f"YOUNG_INTERMEDIARY(days={min(young_days)})")
+    markup = None
+    # a mark-up is a price difference per unit: meaningless when values were what matched
+    if not f["value_kind"] and v_in is not None and v_out is not None and v_in > 0 and ratio > 0:
+        markup = (v_out / v_in) / ratio - 1.0
+    parts["markup"] = 0.0 if markup is None else min(max(markup / CHAIN_FULL_MARKUP, 0.0), 1.0)
+    if markup is not None and round(markup * 100) >= 1:
+        reasons.append(f"MARKUP(pct={round(markup * 100)})")
+    return parts, reasons
+
+
+def _sum_known(values) -> float | None:
+    known = [v for v in values if v is not None and not pd.isna(v)]
+    return float(sum(known)) if known else None
 
 
 def _first_trade(s: pd.DataFrame, entities: set) -> dict:

@@ -1,0 +1,324 @@
+"""Transshipment-chain detection on small hand-built frames with known answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from queries.chains import (
+    CHAIN_COLUMNS,
+    LINK_COLUMNS,
+    DetectionInputError,
+    collapse_mirrors,
+    find_chains,
+)
+from queries.reference import CHAIN_MIN_SCORE
+
+CHIPS = "854231"       # CHPL tier 1
+FURNITURE = "940360"   # not on the CHPL
+
+
+def ship(rid, date, exporter, importer, qty=None, *, hs=CHIPS, value=None, unit="pcs",
+         weight=None):
+    """One resolved shipment; an entity id's first two letters are its country."""
+    return {
+        "shipment_id": f"sh-{rid}", "record_id": rid, "date": dt.date.fromisoformat(date),
+        "hs_code": hs + "00", "hs6": hs, "quantity": qty, "unit": unit if qty else None,
+        "net_weight_kg": weight, "value_usd": value,
+        "exporter_entity_id": exporter, "exporter_country": exporter[:2].upper(),
+        "importer_entity_id": importer, "importer_country": importer[:2].upper(),
+        "reporter": importer[:2].upper(), "source": "test",
+    }
+
+
+def frame(*rows):
+    return pd.DataFrame(list(rows))
+
+
+def companies(*rows):
+    cols = ["entity_id", "name", "country", "registration_number", "incorporation_date",
+            "activity_code"]
+    out = pd.DataFrame([dict(zip(cols, r)) for r in rows], columns=cols)
+    out["incorporation_date"] = [dt.date.fromisoformat(d) if d else None
+                                 for d in out["incorporation_date"]]
+    return out
+
+
+def pairs(result):
+    return set(zip(result.links["in_record_id"], result.links["out_record_id"]))
+
+
+def test_two_hop_chain_found_with_its_record_ids():
+    s = frame(
+        ship("CN-EX-1", "2023-03-01", "cn-maker", "kg-front", 1000, value=20_000),
+        ship("KG-EX-7", "2023-03-13", "kg-front", "ru-plant", 1000, value=27_000),
+    )
+    co = companies(
+        ("cn-maker", "Shenzhen Maker", "CN", "91440300X", "2005-01-01", "26.11"),
+        ("kg-front", "Asia Trade OsOO", "KG", "KG-123", "2023-01-20", "46.90"),
+        ("ru-plant", "AO Radiozavod", "RU", "1027700000000", "1995-05-05", "26.51"),
+    )
+    r = find_chains(s, co)
+    assert list(r.chains.columns) == list(CHAIN_COLUMNS)
+    assert list(r.links.columns) == list(LINK_COLUMNS)
+    assert len(r.chains) == 1
+    c = r.chains.iloc[0]
+    assert c["record_ids"] == "CN-EX-1>KG-EX-7"
+    assert c["countries"] == "CN>KG>RU"
+    assert c["entity_ids"] == "cn-maker>kg-front>ru-plant"
+    assert c["entity_names"] == "Shenzhen Maker>Asia Trade OsOO>AO Radiozavod"
+    assert c["registration_numbers"] == "91440300X>KG-123>1027700000000"
+    assert c["hops"] == 2 and c["hs_code"] == CHIPS
+    assert c["first_date"] == dt.date(2023, 3, 1) and c["last_date"] == dt.date(2023, 3, 13)
+    assert c["max_lag_days"] == 12 and c["quantity_ratio"] == 1.0
+    assert c["value_usd_in"] == 20_000 and c["value_usd_out"] == 27_000
+    reasons = c["reasons"].split(";")
+    assert reasons[:3] == ["QTY_MATCH(ratio=1.00)", "LAG(days=12)", "CHPL(tier=1)"]
+    assert "DEFENCE_BUYER" in reasons  # activity 26.51
+    assert "YOUNG_INTERMEDIARY(days=40)" in reasons  # incorporated 40 days before first trade
+    assert "MARKUP(pct=35)" in reasons
+    assert c["score"] >= 0.9
+    assert pairs(r) == {("CN-EX-1", "KG-EX-7")}
+    link = r.links.iloc[0]
+    assert link["lag_days"] == 12 and link["intermediary_entity_id"] == "kg-front"
+    assert link["chain_id"] == c["chain_id"]
+    roles = set(map(tuple, r.roles[["entity_id", "role"]].to_numpy()))
+    assert roles == {("cn-maker", "Supplier"), ("kg-front", "Intermediary"),
+                     ("ru-plant", "DefenceBuyer")}
+
+
+def test_split_onward_shipments_add_up_to_one_arrival():
+    s = frame(
+        ship("HK-IM-1", "2023-05-01", "cn-a", "hk-b", 1000),
+        ship("RU-IM-5", "2023-05-10", "hk-b", "ru-c", 600),
+        ship("RU-IM-9", "2023-05-20", "hk-b", "ru-c", 390),
+        # unrelated small shipment that would overshoot the sum
+        ship("RU-IM-12", "2023-05-21", "hk-b", "ru-d", 300),
+    )
+    r = find_chains(s)
+    assert len(r.chains) == 1
+    c = r.chains.iloc[0]
+    assert c["record_ids"] == "HK-IM-1>RU-IM-5;RU-IM-9"
+    assert c["quantity_ratio"] == pytest.approx(0.99)
+    assert c["max_lag_days"] == 19
+    assert pairs(r) == {("HK-IM-1", "RU-IM-5"), ("HK-IM-1", "RU-IM-9")}
+    assert set(r.links["quantity_ratio"]) == {0.99}
+
+
+def test_three_hop_chain():
+    s = frame(
+        ship("CN-1", "2023-01-05", "cn-a", "hk-b", 5000, value=50_000),
+        ship("HK-2", "2023-01-20", "hk-b", "kg-c", 4950, value=55_000),
+        ship("KG-3", "2023-02-10", "kg-c", "ru-d", 4900, value=70_000),
+    )
+    r = find_chains(s)
+    assert len(r.chains) == 1
+    c = r.chains.iloc[0]
+    assert c["record_ids"] == "CN-1>HK-2>KG-3"
+    assert c["countries"] == "CN>HK>KG>RU"
+    assert c["hops"] == 3
+    assert c["max_lag_days"] == 21
+    assert c["quantity_ratio"] == pytest.approx(0.98)
+    assert pairs(r) == {("CN-1", "HK-2"), ("HK-2", "KG-3")}
+    assert set(r.roles.loc[r.roles["role"] == "Intermediary", "entity_id"]) == {"hk-b", "kg-c"}
+
+
+def test_kg_kz_ru_chain_through_two_transit_countries():
+    s = frame(
+        ship("KG-1", "2023-01-05", "kg-a", "kz-b", 200, hs="852691"),
+        ship("KZ-2", "2023-01-25", "kz-b", "ru-c", 200, hs="852691"),
+    )
+    r = find_chains(s)
+    assert r.chains["countries"].tolist() == ["KG>KZ>RU"]
+    assert "CHPL(tier=2)" in r.chains.loc[0, "reasons"]
+
+
+def test_mirror_pair_counts_once_and_fills_missing_quantity():
+    # the KG->RU shipment is declared by Kyrgyz customs (no quantity) and by Russian customs
+    s = frame(
+        ship("CN-1", "2023-04-01", "cn-a", "kg-b", 800),
+        ship("KG-EXP-9", "2023-04-11", "kg-b", "ru-c", None, weight=40.0),
+        ship("RU-IMP-3", "2023-04-12", "kg-b", "ru-c", 800, weight=40.0),
+    )
+    m = pd.DataFrame({"shipment_id": ["sh-KG-EXP-9"], "mirror_id": ["sh-RU-IMP-3"]})
+    collapsed = collapse_mirrors(s, m)
+    assert len(collapsed) == 2
+    assert collapsed.set_index("record_id").loc["KG-EXP-9", "quantity"] == 800
+    r = find_chains(s, mirrors=m)
+    assert r.chains["record_ids"].tolist() == ["CN-1>KG-EXP-9"]
+    assert pairs(r) == {("CN-1", "KG-EXP-9")}
+    # without the mirror table both declarations would look like two shipments: the second
+    # must not be counted as a second onward piece of the same arrival
+    r2 = find_chains(s)
+    assert len(r2.links) == 1
+
+
+def test_quantity_outside_tolerance_not_matched():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("B", "2023-03-05", "kg-b", "ru-c", 820),
+    )
+    assert len(find_chains(s).chains) == 0
+    # but a wider tolerance takes it
+    assert len(find_chains(s, tolerance=0.2).chains) == 1
+
+
+def test_outside_window_not_matched():
+    base = [ship("A", "2023-03-01", "cn-a", "kg-b", 1000)]
+    late = frame(*base, ship("B", "2023-05-01", "kg-b", "ru-c", 1000))   # 61 days
+    edge = frame(*base, ship("B", "2023-04-30", "kg-b", "ru-c", 1000))   # 60 days
+    early = frame(*base, ship("B", "2023-02-27", "kg-b", "ru-c", 1000))  # before arrival
+    assert len(find_chains(late).chains) == 0
+    assert len(find_chains(edge).chains) == 1
+    assert len(find_chains(early).chains) == 0
+    assert len(find_chains(late, window_days=61).chains) == 1
+
+
+def test_different_hs_not_matched():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000, hs="854231"),
+        ship("B", "2023-03-05", "kg-b", "ru-c", 1000, hs="854232"),
+    )
+    assert len(find_chains(s).chains) == 0
+
+
+def test_ordinary_goods_score_below_threshold_even_when_everything_else_fits():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000, hs=FURNITURE, value=10_000),
+        ship("B", "2023-03-02", "kg-b", "ru-c", 1000, hs=FURNITURE, value=20_000),
+    )
+    co = companies(("kg-b", "New Trade", "KG", "1", "2023-02-01", "46.90"),
+                   ("ru-c", "Mebel", "RU", "2", "2001-01-01", "47.59"))
+    r = find_chains(s, co)
+    assert len(r.chains) == 1
+    c = r.chains.iloc[0]
+    assert "YOUNG_INTERMEDIARY" in c["reasons"] and "MARKUP" in c["reasons"]
+    assert "CHPL" not in c["reasons"]
+    assert c["score"] < CHAIN_MIN_SCORE
+    assert len(find_chains(s, co, min_score=CHAIN_MIN_SCORE).chains) == 0
+    # the same goods to a listed buyer are worth a look
+    lst = pd.DataFrame({"entity_id": ["ru-c"], "list": ["EU"], "category": ["sanctioned"]})
+    listed = find_chains(s, co, lst).chains.iloc[0]
+    assert "LISTED_BUYER(list=EU)" in listed["reasons"]
+    assert listed["score"] >= CHAIN_MIN_SCORE
+
+
+def test_defence_buyer_from_listing_category_and_extra_activity_codes():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000, hs=FURNITURE),
+        ship("B", "2023-03-02", "kg-b", "ru-c", 1000, hs=FURNITURE),
+    )
+    lst = pd.DataFrame({"entity_id": ["ru-c"], "list": ["defence-industry"],
+                        "category": ["defence_industry"]})
+    r = find_chains(s, listings=lst)
+    assert "DEFENCE_BUYER" in r.chains.loc[0, "reasons"]
+    assert ("ru-c", "DefenceBuyer") in set(map(tuple, r.roles.to_numpy()))
+    co = companies(("ru-c", "Shipyard", "RU", "2", "1990-01-01", "30.11"))
+    assert "DEFENCE_BUYER" not in find_chains(s, co).chains.loc[0, "reasons"]
+    extra = find_chains(s, co, defence_codes={"25.40", "30.11"})
+    assert "DEFENCE_BUYER" in extra.chains.loc[0, "reasons"]
+
+
+def test_one_arrival_one_onward_set_best_first():
+    # two equal arrivals, one onward shipment: it goes to the nearer arrival only
+    s = frame(
+        ship("A1", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("A2", "2023-03-20", "cn-a", "kg-b", 1000),
+        ship("B", "2023-03-25", "kg-b", "ru-c", 1000),
+    )
+    r = find_chains(s)
+    assert pairs(r) == {("A2", "B")}
+    # two onward shipments, one arrival: the closer quantity wins
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("B1", "2023-03-05", "kg-b", "ru-c", 1100),
+        ship("B2", "2023-03-06", "kg-b", "ru-d", 1010),
+    )
+    assert pairs(find_chains(s)) == {("A", "B2")}
+
+
+def test_chain_needs_a_destination_and_an_intermediary_outside_it():
+    not_dest = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("B", "2023-03-05", "kg-b", "kz-c", 1000),
+    )
+    assert len(find_chains(not_dest).chains) == 0
+    # a Russian importer forwarding inside Russia is not a transit intermediary
+    inside = frame(
+        ship("A", "2023-03-01", "cn-a", "ru-b", 1000),
+        ship("B", "2023-03-05", "ru-b", "ru-c", 1000),
+    )
+    assert len(find_chains(inside).chains) == 0
+    # a German re-exporter only counts when the transit set allows anywhere
+    de = frame(
+        ship("A", "2023-03-01", "cn-a", "de-b", 1000),
+        ship("B", "2023-03-05", "de-b", "by-c", 1000),
+    )
+    assert len(find_chains(de).chains) == 0
+    assert find_chains(de, transit=None).chains["countries"].tolist() == ["CN>DE>BY"]
+
+
+def test_weight_then_value_when_quantity_missing_same_kind_both_sides():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", None, weight=50.0, value=9_000),
+        ship("B", "2023-03-05", "kg-b", "ru-c", None, weight=49.0, value=12_000),
+    )
+    c = find_chains(s).chains.iloc[0]
+    assert c["quantity_ratio"] == pytest.approx(0.98)
+    # quantities in different units are not compared as quantities
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000, unit="pcs", weight=50.0),
+        ship("B", "2023-03-05", "kg-b", "ru-c", 50, unit="kg", weight=50.0),
+    )
+    assert find_chains(s).chains.loc[0, "quantity_ratio"] == 1.0
+    # one side with only a weight, the other only a value: nothing to compare
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", None, weight=50.0),
+        ship("B", "2023-03-05", "kg-b", "ru-c", None, value=50.0),
+    )
+    assert len(find_chains(s).chains) == 0
+
+
+def test_chain_id_stable_under_row_order_and_hs_prefix_filter():
+    rows = [
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("B", "2023-03-05", "kg-b", "ru-c", 1000),
+        ship("C", "2023-04-01", "cn-a", "am-d", 70, hs=FURNITURE),
+        ship("D", "2023-04-05", "am-d", "by-e", 70, hs=FURNITURE),
+    ]
+    r1 = find_chains(frame(*rows))
+    r2 = find_chains(frame(*reversed(rows)))
+    assert len(r1.chains) == 2
+    pd.testing.assert_frame_equal(r1.chains, r2.chains)
+    only_chips = find_chains(frame(*rows), hs_prefix="8542.31")
+    assert only_chips.chains["record_ids"].tolist() == ["A>B"]
+    assert only_chips.chains.loc[0, "chain_id"] in set(r1.chains["chain_id"])
+
+
+def test_max_hops_keeps_the_steps_nearest_the_buyer():
+    s = frame(
+        ship("1", "2023-01-01", "cn-a", "hk-b", 100),
+        ship("2", "2023-01-10", "hk-b", "ae-c", 100),
+        ship("3", "2023-01-20", "ae-c", "kz-d", 100),
+        ship("4", "2023-01-30", "kz-d", "ru-e", 100),
+    )
+    assert find_chains(s).chains["record_ids"].tolist() == ["1>2>3>4"]
+    assert find_chains(s, max_hops=3).chains["record_ids"].tolist() == ["2>3>4"]
+
+
+def test_missing_columns_raise_a_clear_error():
+    s = frame(ship("A", "2023-03-01", "cn-a", "kg-b", 1000)).drop(columns=["importer_country"])
+    with pytest.raises(DetectionInputError, match="importer_country"):
+        find_chains(s)
+    with pytest.raises(DetectionInputError, match="quantity, net_weight_kg, value_usd"):
+        find_chains(frame(ship("A", "2023-03-01", "cn-a", "kg-b", 1000)).drop(
+            columns=["quantity", "net_weight_kg", "value_usd"]))
+
+
+def test_empty_input_gives_empty_frames_with_contract_columns():
+    s = frame(ship("A", "2023-03-01", "cn-a", "kg-b", 1000)).iloc[:0]
+    r = find_chains(s)
+    assert list(r.chains.columns) == list(CHAIN_COLUMNS) and len(r.chains) == 0
+    assert list(r.links.columns) == list(LINK_COLUMNS) and len(r.roles) == 0
