@@ -1,0 +1,161 @@
+"""Read the graph back: RESOLVED frames for the detection algorithms, NetworkX projections.
+
+Reads are read transactions, so on a cluster they go to a follower.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+import pandas as pd
+
+from graph.connection import Graph
+from graph.schema import node, rel
+from loaders.columns import RESOLVED
+
+__all__ = ["read_frames", "shipments_frame", "projection", "neighbourhood"]
+
+
+def _frame(graph: Graph, query: str, columns: tuple[str, ...], params: dict | None = None,
+           ) -> pd.DataFrame:
+    def work(tx):
+        result = tx.run(query, **(params or {}))
+        return [record.values() for record in result]
+
+    with graph.session(default_access_mode="READ") as session:
+        rows = session.execute_read(work)
+    frame = pd.DataFrame(rows, columns=list(columns))
+    for column in frame.columns:
+        if column.endswith("date") or column == "listed_on":
+            frame[column] = frame[column].map(_to_date)
+    return frame
+
+
+def _to_date(value):
+    if value is None:
+        return None
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def shipments_frame(graph: Graph, hs_prefix: str | None = None,
+                    reported_only: bool = False) -> pd.DataFrame:
+    """Shipments with resolved parties (RESOLVED["shipments"] columns)."""
+    columns = RESOLVED["shipments"]
+    parties = {"exporter_entity_id": "e.id", "importer_entity_id": "i.id"}
+    returns = ", ".join(parties.get(c, "s.id" if c == "shipment_id" else f"s.{c}")
+                        for c in columns)
+    query = (
+        f"MATCH (e:{node('Company')})-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
+        f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')}) "
+        "WHERE ($hs IS NULL OR s.hs6 STARTS WITH $hs OR s.hs_code STARTS WITH $hs) "
+        "  AND (NOT $reported_only OR s.reporter IS NOT NULL) "
+        f"RETURN {returns}"
+    )
+    return _frame(graph, query, columns, {"hs": hs_prefix, "reported_only": reported_only})
+
+
+def read_frames(graph: Graph, hs_prefix: str | None = None) -> dict[str, pd.DataFrame]:
+    """The RESOLVED frames the detection algorithms take, read from the graph."""
+    company_cols = RESOLVED["companies"]
+    company_props = [c for c in company_cols if c not in ("entity_id", "address_id")]
+    companies = _frame(
+        graph,
+        f"MATCH (c:{node('Company')}) "
+        f"OPTIONAL MATCH (c)-[:{rel('REGISTERED_AT')}]->(a:{node('Address')}) "
+        "WITH c, min(a.id) AS address_id "
+        "RETURN c.id, " + ", ".join(f"c.{p}" for p in company_props) + ", address_id",
+        ("entity_id", *company_props, "address_id"),
+    )[list(company_cols)]
+    officers = _frame(
+        graph,
+        f"MATCH (o)-[r:{rel('OFFICER_OF')}|{rel('OWNS')}]->(c:{node('Company')}) "
+        f"RETURN o.id, CASE WHEN o:{node('Company')} THEN 'Company' ELSE 'Person' END, c.id, "
+        "type(r), r.role, r.share_pct, r.start_date, r.end_date",
+        RESOLVED["officers"],
+    )
+    listings = _frame(
+        graph,
+        f"MATCH (e)-[:{rel('LISTED_AS')}]->(l:{node('Listing')}) "
+        f"RETURN l.id, e.id, CASE WHEN e:{node('Company')} THEN 'Company' ELSE 'Person' END, "
+        "l.list, l.program, l.listed_on, l.category",
+        RESOLVED["listings"],
+    )
+    mirrors = _frame(
+        graph,
+        f"MATCH (m:{node('Shipment')})-[:{rel('MIRROR_OF')}]->(k:{node('Shipment')}) "
+        "RETURN k.id, m.id",
+        RESOLVED["mirrors"],
+    )
+    return {
+        "shipments": shipments_frame(graph, hs_prefix),
+        "companies": companies,
+        "officers": officers,
+        "listings": listings,
+        "mirrors": mirrors,
+    }
+
+
+# -- NetworkX projections ---------------------------------------------------------------------
+
+_ROLE_LABELS = ("Supplier", "Intermediary", "DefenceBuyer", "FrontSuspect", "Listed")
+
+
+def _node_attrs(record: dict) -> dict:
+    labels = record["labels"]
+    kind = next((k for k in ("Company", "Person", "Address") if k in labels), labels[0])
+    return {
+        "kind": kind,
+        "name": record.get("name") or record.get("text") or record["id"],
+        "country": record.get("country"),
+        "roles": [label for label in labels if label in _ROLE_LABELS],
+        "listed": "Listed" in labels,
+        "registration_number": record.get("registration_number"),
+        "incorporation_date": _to_date(record.get("incorporation_date")),
+        "score": record.get("front_score"),
+        "reasons": record.get("front_reasons"),
+    }
+
+
+def projection(graph: Graph, relationship_types: tuple[str, ...] = (
+        "TRADES_WITH", "OFFICER_OF", "OWNS", "REGISTERED_AT"),
+        entity_ids: list[str] | None = None) -> nx.MultiDiGraph:
+    """Companies, persons and addresses with the chosen relationships, as a MultiDiGraph.
+
+    Node keys are entity ids; attributes follow the contract in ``queries/network.py`` and
+    ``viz/maps.py`` (kind, name, country, roles, listed, ...). Edges carry ``type`` and the
+    relationship's properties. With ``entity_ids`` only edges between those nodes are read.
+    """
+    types = [rel(t) for t in relationship_types]
+    g = nx.MultiDiGraph()
+    node_query = (
+        "MATCH (n) WHERE (n:Company OR n:Person OR n:Address) "
+        "AND ($ids IS NULL OR n.id IN $ids) "
+        "RETURN n {.id, .name, .text, .country, .registration_number, .incorporation_date, "
+        ".front_score, .front_reasons, labels: labels(n)} AS n"
+    )
+    for row in graph.read(node_query, {"ids": entity_ids}):
+        record = row["n"]
+        g.add_node(record["id"], **_node_attrs(record))
+    edge_query = (
+        "MATCH (a)-[r]->(b) WHERE type(r) IN $types "
+        "AND ($ids IS NULL OR (a.id IN $ids AND b.id IN $ids)) "
+        "RETURN a.id AS a, b.id AS b, type(r) AS type, properties(r) AS props"
+    )
+    for row in graph.read(edge_query, {"types": types, "ids": entity_ids}):
+        props = {k: _to_date(v) for k, v in row["props"].items()}
+        if row["type"] == "TRADES_WITH":
+            props.setdefault("weight", props.get("shipments", 1))
+        g.add_edge(row["a"], row["b"], type=row["type"], **props)
+    return g
+
+
+def neighbourhood(graph: Graph, entity_id: str, depth: int = 2) -> nx.MultiDiGraph:
+    """The projection restricted to entities within ``depth`` hops of one entity."""
+    rows = graph.read(
+        "MATCH (start {id: $id}) "
+        "CALL (start) { MATCH p = (start)-[:TRADES_WITH|OFFICER_OF|OWNS|REGISTERED_AT"
+        "|LISTED_AS*0..4]-(m) WHERE length(p) <= $depth "
+        "  RETURN collect(DISTINCT m.id) AS ids } RETURN ids",
+        {"id": entity_id, "depth": depth},
+    )
+    ids = rows[0]["ids"] if rows else []
+    return projection(graph, entity_ids=ids)

@@ -1,0 +1,381 @@
+"""Batched, idempotent writes of resolved frames into Neo4j, and the summaries rebuilt after a load.
+
+Every write is ``UNWIND $rows AS row`` keyed on a constrained id, so loading the same file
+twice changes nothing, and a load killed halfway and run again ends in the same graph: each
+batch is one transaction, and what a transaction wrote is never written differently later.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+
+import pandas as pd
+
+from graph.connection import Graph
+from graph.schema import node, rel
+
+__all__ = ["GraphWriter", "records"]
+
+DEFAULT_BATCH = 10_000
+
+
+def _clean(value):
+    """A value Neo4j accepts as a property: no NaN/NaT, dates as dates, lists as lists."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, (list, tuple, set)):
+        return [v for v in (_clean(v) for v in value) if v is not None]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        value = value.item()
+        return _clean(value)
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
+    """Rows of ``frame`` as dicts with Neo4j-safe values; missing columns become None."""
+    if frame is None or frame.empty:
+        return []
+    columns = list(columns) if columns is not None else list(frame.columns)
+    present = [c for c in columns if c in frame.columns]
+    rows = frame[present].to_dict(orient="records")
+    return [{c: _clean(row.get(c)) for c in columns} for row in rows]
+
+
+def _props(row: dict, keys: Iterable[str]) -> dict:
+    # `SET n += {k: null}` would delete k: pass only what the row knows
+    return {k: row[k] for k in keys if row.get(k) not in (None, "", [])}
+
+
+def _batches(rows: list, size: int) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+_COMPANY_PROPS = ("country", "registration_number", "tax_id", "incorporation_date",
+                  "dissolution_date", "status", "legal_form", "activity_code", "name_key")
+_SHIPMENT_PROPS = ("record_id", "date", "hs_code", "hs6", "description", "quantity", "unit",
+                   "net_weight_kg", "value_usd", "origin_country", "reporter", "source",
+                   "exporter_country", "importer_country")
+
+
+class GraphWriter:
+    """Writes the RESOLVED frames of loaders/columns.py, batch by batch.
+
+    Parameters
+    ----------
+    graph : Graph
+        A connected graph (schema already created by ``connect``).
+    batch_size : int
+        Rows per transaction.
+    """
+
+    def __init__(self, graph: Graph, batch_size: int = DEFAULT_BATCH):
+        self.graph = graph
+        self.batch_size = batch_size
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _run(self, query: str, rows: list[dict], **params) -> None:
+        if not rows:
+            return
+        with self.graph.session() as session:
+            for batch in _batches(rows, self.batch_size):
+                session.execute_write(lambda tx, b=batch: tx.run(query, rows=b, **params).consume())
+
+    # -- sources -------------------------------------------------------------------------------
+
+    def write_source(self, source_id: str, props: dict) -> None:
+        """Create or update the Source node of one loaded file."""
+        self.graph.write(
+            f"MERGE (s:{node('Source')} {{id: $id}}) "
+            "ON CREATE SET s.loaded_at = datetime() "
+            "SET s += $props",
+            {"id": source_id, "props": {k: _clean(v) for k, v in props.items()
+                                        if _clean(v) is not None}},
+        )
+
+    # -- entities ------------------------------------------------------------------------------
+
+    def write_addresses(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
+        rows = [{"id": r["address_id"], "props": _props(r, ("text", "country")),
+                 "line": r.get("line_number")}
+                for r in records(frame, ("address_id", "text", "country", "line_number"))
+                if r["address_id"]]
+        self._run(
+            f"UNWIND $rows AS row MERGE (a:{node('Address')} {{id: row.id}}) SET a += row.props "
+            "WITH a, row" + self._provenance("a"), rows, source=source_id,
+        )
+
+    def write_companies(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
+        """Companies: properties the row knows, every name variant kept in ``names``.
+
+        ``name`` is set once, by the first row that names the company; a registry row
+        (``from_registry`` true) overrides a name first seen in trade records.
+        """
+        cols = ("entity_id", "name", "names", "address_id", "from_registry", "line_number",
+                *_COMPANY_PROPS)
+        rows = []
+        for r in records(frame, cols):
+            if not r["entity_id"]:
+                continue
+            names = sorted({n for n in (r["names"] or []) if n} | ({r["name"]} if r["name"] else set()))
+            rows.append({"id": r["entity_id"], "name": r["name"], "names": names,
+                         "registry": bool(r["from_registry"]), "props": _props(r, _COMPANY_PROPS),
+                         "address": r["address_id"], "line": r["line_number"]})
+        self._run(
+            f"UNWIND $rows AS row MERGE (c:{node('Company')} {{id: row.id}}) "
+            "SET c += row.props, "
+            "    c.name = CASE WHEN row.registry OR c.name IS NULL THEN coalesce(row.name, c.name) "
+            "                  ELSE c.name END, "
+            "    c.names = reduce(acc = coalesce(c.names, []), n IN row.names | "
+            "                     CASE WHEN n IN acc THEN acc ELSE acc + n END) "
+            "WITH c, row "
+            f"CALL (c, row) {{ WITH c, row WHERE row.address IS NOT NULL "
+            f"  MATCH (a:{node('Address')} {{id: row.address}}) "
+            f"  MERGE (c)-[:{rel('REGISTERED_AT')}]->(a) }} "
+            "WITH c, row" + self._provenance("c"), rows, source=source_id,
+        )
+
+    def write_persons(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
+        rows = []
+        for r in records(frame, ("entity_id", "name", "names", "country", "name_key",
+                                 "line_number")):
+            if not r["entity_id"]:
+                continue
+            names = sorted({n for n in (r["names"] or []) if n} | ({r["name"]} if r["name"] else set()))
+            rows.append({"id": r["entity_id"], "name": r["name"], "names": names,
+                         "props": _props(r, ("country", "name_key")), "line": r["line_number"]})
+        self._run(
+            f"UNWIND $rows AS row MERGE (p:{node('Person')} {{id: row.id}}) "
+            "SET p += row.props, p.name = coalesce(p.name, row.name), "
+            "    p.names = reduce(acc = coalesce(p.names, []), n IN row.names | "
+            "                     CASE WHEN n IN acc THEN acc ELSE acc + n END) "
+            "WITH p, row" + self._provenance("p"), rows, source=source_id,
+        )
+
+    def write_officers(self, frame: pd.DataFrame) -> None:
+        """OFFICER_OF and OWNS, one relationship per (officer, company, role)."""
+        cols = ("officer_entity_id", "officer_kind", "company_entity_id", "rel", "role",
+                "share_pct", "start_date", "end_date")
+        grouped: dict[tuple[str, str], list[dict]] = {}
+        for r in records(frame, cols):
+            if not (r["officer_entity_id"] and r["company_entity_id"]):
+                continue
+            kind = node("Company" if r["officer_kind"] == "Company" else "Person")
+            rel_type = rel("OWNS" if r["rel"] == "OWNS" else "OFFICER_OF")
+            grouped.setdefault((kind, rel_type), []).append({
+                "officer": r["officer_entity_id"], "company": r["company_entity_id"],
+                "role": r["role"] or "officer",
+                "props": _props(r, ("share_pct", "start_date", "end_date")),
+            })
+        for (kind, rel_type), rows in grouped.items():
+            self._run(
+                f"UNWIND $rows AS row MATCH (o:{kind} {{id: row.officer}}) "
+                f"MATCH (c:{node('Company')} {{id: row.company}}) "
+                f"MERGE (o)-[r:{rel_type} {{role: row.role}}]->(c) SET r += row.props",
+                rows,
+            )
+
+    def write_listings(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
+        cols = ("listing_id", "entity_id", "entity_kind", "list", "program", "listed_on",
+                "category", "line_number")
+        grouped: dict[str, list[dict]] = {}
+        for r in records(frame, cols):
+            if not r["listing_id"]:
+                continue
+            kind = node("Person" if r["entity_kind"] == "Person" else "Company")
+            grouped.setdefault(kind, []).append({
+                "id": r["listing_id"], "entity": r["entity_id"], "line": r["line_number"],
+                "props": _props(r, ("list", "program", "listed_on", "category")),
+            })
+        for kind, rows in grouped.items():
+            self._run(
+                f"UNWIND $rows AS row MERGE (l:{node('Listing')} {{id: row.id}}) SET l += row.props "
+                f"WITH l, row CALL (l, row) {{ WITH l, row WHERE row.entity IS NOT NULL "
+                f"  MATCH (e:{kind} {{id: row.entity}}) "
+                f"  MERGE (e)-[:{rel('LISTED_AS')}]->(l) SET e:{node('Listed')} }} "
+                "WITH l AS n, row" + self._provenance("n"), rows, source=source_id,
+            )
+
+    def write_candidates(self, frame: pd.DataFrame) -> None:
+        rows = [r for r in records(frame, ("entity_id", "other_entity_id", "score", "method"))
+                if r["entity_id"] and r["other_entity_id"] and r["entity_id"] != r["other_entity_id"]]
+        # one direction per pair, so a pair seen from both sides is one relationship
+        for r in rows:
+            if r["entity_id"] > r["other_entity_id"]:
+                r["entity_id"], r["other_entity_id"] = r["other_entity_id"], r["entity_id"]
+        self._run(
+            f"UNWIND $rows AS row MATCH (a:{node('Company')} {{id: row.entity_id}}) "
+            f"MATCH (b:{node('Company')} {{id: row.other_entity_id}}) "
+            f"MERGE (a)-[r:{rel('SAME_AS_CANDIDATE')}]->(b) "
+            "SET r.score = row.score, r.method = row.method", rows,
+        )
+
+    def write_hs_codes(self, codes: Iterable[str], info: dict[str, dict] | None = None) -> None:
+        """HSCode nodes for the given HS6 codes; ``info`` adds description and chpl_tier."""
+        info = info or {}
+        rows = [{"id": code, "props": _props({"code": code, **info.get(code, {})},
+                                             ("code", "description", "chpl_tier"))}
+                for code in sorted({c for c in codes if c})]
+        self._run(
+            f"UNWIND $rows AS row MERGE (h:{node('HSCode')} {{id: row.id}}) SET h += row.props",
+            rows,
+        )
+
+    def write_shipments(self, frame: pd.DataFrame, source_id: str | None = None) -> int:
+        """Shipments with their EXPORTED, IMPORTED_BY, OF_GOODS and FROM_SOURCE edges.
+
+        A shipment that exists already is left as it is: a shipment and its edges are
+        written in one transaction, so one that exists is complete. New ones are created
+        with CREATE, which is what makes this fast. Returns the number created.
+        """
+        cols = ("shipment_id", "exporter_entity_id", "importer_entity_id", "line_number",
+                *_SHIPMENT_PROPS)
+        rows = [{"id": r["shipment_id"], "exporter": r["exporter_entity_id"],
+                 "importer": r["importer_entity_id"], "hs6": r["hs6"], "line": r["line_number"],
+                 "props": _props(r, _SHIPMENT_PROPS)}
+                for r in records(frame, cols) if r["shipment_id"]]
+        if not rows:
+            return 0
+        self.write_hs_codes({r["hs6"] for r in rows})
+        query = (
+            "UNWIND $rows AS row "
+            f"OPTIONAL MATCH (existing:{node('Shipment')} {{id: row.id}}) "
+            "WITH row WHERE existing IS NULL "
+            f"MATCH (e:{node('Company')} {{id: row.exporter}}) "
+            f"MATCH (i:{node('Company')} {{id: row.importer}}) "
+            f"CREATE (s:{node('Shipment')} {{id: row.id}}) SET s += row.props "
+            f"CREATE (e)-[:{rel('EXPORTED')}]->(s) "
+            f"CREATE (s)-[:{rel('IMPORTED_BY')}]->(i) "
+            "WITH s, row "
+            f"CALL (s, row) {{ WITH s, row WHERE row.hs6 IS NOT NULL "
+            f"  MATCH (h:{node('HSCode')} {{id: row.hs6}}) CREATE (s)-[:{rel('OF_GOODS')}]->(h) }} "
+            "WITH s, row "
+            f"CALL (s, row) {{ WITH s, row WHERE $source IS NOT NULL "
+            f"  MATCH (src:{node('Source')} {{id: $source}}) "
+            f"  CREATE (s)-[:{rel('FROM_SOURCE')} {{row: row.line}}]->(src) }} "
+            "RETURN count(s) AS created"
+        )
+        created = 0
+        with self.graph.session() as session:
+            for batch in _batches(rows, self.batch_size):
+                created += session.execute_write(
+                    lambda tx, b=batch: tx.run(query, rows=b, source=source_id).single()["created"]
+                )
+        return created
+
+    def _provenance(self, var: str) -> str:
+        # one FROM_SOURCE per (node, file), carrying the first row that named the node
+        return (
+            f" CALL ({var}, row) {{ WITH {var}, row WHERE $source IS NOT NULL "
+            f"  MATCH (src:{node('Source')} {{id: $source}}) "
+            f"  MERGE ({var})-[prov:{rel('FROM_SOURCE')}]->(src) "
+            f"  ON CREATE SET prov.row = row.line }}"
+        )
+
+    def write(self, frames: dict[str, pd.DataFrame], source_id: str | None = None) -> None:
+        """Write one chunk's resolved frames in dependency order."""
+        order = ("addresses", "companies", "persons", "officers", "listings", "candidates",
+                 "shipments")
+        for name in order:
+            frame = frames.get(name)
+            if frame is None or frame.empty:
+                continue
+            if name == "addresses":
+                self.write_addresses(frame, source_id)
+            elif name == "companies":
+                self.write_companies(frame, source_id)
+            elif name == "persons":
+                self.write_persons(frame, source_id)
+            elif name == "officers":
+                self.write_officers(frame)
+            elif name == "listings":
+                self.write_listings(frame, source_id)
+            elif name == "candidates":
+                self.write_candidates(frame)
+            else:
+                self.write_shipments(frame, source_id)
+
+    # -- derived relationships, rebuilt after a load --------------------------------------------
+
+    def write_mirrors(self, frame: pd.DataFrame) -> None:
+        """(mirror)-[:MIRROR_OF]->(kept): the kept declaration is the one analysis counts."""
+        rows = [r for r in records(frame, ("shipment_id", "mirror_id"))
+                if r["shipment_id"] and r["mirror_id"]]
+        self._run(
+            f"UNWIND $rows AS row MATCH (k:{node('Shipment')} {{id: row.shipment_id}}) "
+            f"MATCH (m:{node('Shipment')} {{id: row.mirror_id}}) "
+            f"MERGE (m)-[:{rel('MIRROR_OF')}]->(k)", rows,
+        )
+
+    def rebuild_trades_with(self) -> int:
+        """Recompute every TRADES_WITH summary from the shipments (mirrors counted once)."""
+        self._delete_all(rel("TRADES_WITH"))
+        query = (
+            f"MATCH (e:{node('Company')}) WHERE (e)-[:{rel('EXPORTED')}]->() "
+            "CALL (e) { "
+            f"  MATCH (e)-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
+            f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')}) "
+            f"  WHERE NOT (s)-[:{rel('MIRROR_OF')}]->() "
+            "  WITH e, i, collect(DISTINCT s.hs6) AS hs6s, count(s) AS shipments, "
+            "       sum(coalesce(s.value_usd, 0.0)) AS value, min(s.date) AS first, "
+            "       max(s.date) AS last "
+            f"  CREATE (e)-[:{rel('TRADES_WITH')} {{hs6s: hs6s, shipments: shipments, "
+            "      value_usd: value, first_date: first, last_date: last}]->(i) "
+            "} IN TRANSACTIONS OF 2000 ROWS"
+        )
+        with self.graph.session() as session:
+            session.run(query).consume()
+        rows = self.graph.read(f"MATCH ()-[r:{rel('TRADES_WITH')}]->() RETURN count(r) AS n")
+        return rows[0]["n"]
+
+    def _delete_all(self, rel_type: str) -> None:
+        with self.graph.session() as session:
+            session.run(
+                f"MATCH ()-[r:{rel_type}]->() CALL (r) {{ DELETE r }} IN TRANSACTIONS OF 10000 ROWS"
+            ).consume()
+
+    # -- analysis results written back ------------------------------------------------------------
+
+    def write_forwarded(self, links: pd.DataFrame) -> None:
+        """FORWARDED_AS from chain detection; earlier results are replaced."""
+        self._delete_all(rel("FORWARDED_AS"))
+        rows = records(links, ("in_shipment_id", "out_shipment_id", "lag_days", "quantity_ratio"))
+        self._run(
+            f"UNWIND $rows AS row MATCH (a:{node('Shipment')} {{id: row.in_shipment_id}}) "
+            f"MATCH (b:{node('Shipment')} {{id: row.out_shipment_id}}) "
+            f"MERGE (a)-[r:{rel('FORWARDED_AS')}]->(b) "
+            "SET r.lag_days = row.lag_days, r.quantity_ratio = row.quantity_ratio", rows,
+        )
+
+    def write_roles(self, role: str, entity_ids: Iterable[str], replace: bool = True) -> None:
+        """Put a role label on companies; with ``replace`` the label leaves the others."""
+        label = node(role)
+        ids = sorted({e for e in entity_ids if e})
+        if replace:
+            self.graph.write(
+                f"MATCH (c:{label}) WHERE NOT c.id IN $ids REMOVE c:{label}", {"ids": ids}
+            )
+        self._run(
+            f"UNWIND $rows AS row MATCH (c:{node('Company')} {{id: row.id}}) SET c:{label}",
+            [{"id": e} for e in ids],
+        )
+
+    def write_front_scores(self, fronts: pd.DataFrame) -> None:
+        """``front_score`` and ``front_reasons`` on scored companies; old scores removed."""
+        self.graph.write(
+            f"MATCH (c:{node('Company')}) WHERE c.front_score IS NOT NULL "
+            "REMOVE c.front_score, c.front_reasons"
+        )
+        rows = records(fronts, ("entity_id", "score", "reasons"))
+        self._run(
+            f"UNWIND $rows AS row MATCH (c:{node('Company')} {{id: row.entity_id}}) "
+            "SET c.front_score = row.score, c.front_reasons = row.reasons", rows,
+        )

@@ -1,0 +1,99 @@
+"""Find mirror declarations: one physical shipment declared by the customs on both sides.
+
+Two shipment rows are mirrors when they carry the same goods (HS6), the same parties
+(resolved exporter and importer), the same quantity (or weight, or value, when quantity is
+missing), dates at most a few days apart, and were reported by different countries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["find_mirrors", "MIRROR_MAX_DAYS", "MIRROR_TOLERANCE"]
+
+MIRROR_MAX_DAYS = 7
+# declarations round differently on each side (units, weights to the kilogram)
+MIRROR_TOLERANCE = 0.02
+
+
+def _measure(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The amount compared and which kind of amount it is, per row."""
+    kind = pd.Series("", index=frame.index, dtype=object)
+    amount = pd.Series(np.nan, index=frame.index, dtype=float)
+    for column in ("value_usd", "net_weight_kg", "quantity"):  # last wins: quantity first
+        if column in frame:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            has = values.notna() & (values > 0)
+            amount = amount.where(~has, values)
+            kind = kind.where(~has, column)
+    return amount, kind
+
+
+def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
+                 tolerance: float = MIRROR_TOLERANCE) -> pd.DataFrame:
+    """Pair mirror declarations one to one.
+
+    Parameters
+    ----------
+    shipments : DataFrame
+        RESOLVED ``shipments`` columns (shipment_id, record_id, date, hs6, quantity,
+        net_weight_kg, value_usd, reporter, exporter_entity_id, importer_entity_id).
+    max_days : int
+        Largest gap between the two declarations' dates.
+    tolerance : float
+        Largest relative difference of the compared amounts.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``shipment_id`` (the declaration kept for analysis: the earlier one, then
+        the smaller record id) and ``mirror_id`` (its twin, counted once through it).
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({
+    ...     "shipment_id": ["a", "b"], "record_id": ["KG-1", "RU-9"],
+    ...     "date": pd.to_datetime(["2023-05-01", "2023-05-03"]), "hs6": ["854231"] * 2,
+    ...     "quantity": [1000, 1000], "reporter": ["KG", "RU"],
+    ...     "exporter_entity_id": ["x", "x"], "importer_entity_id": ["y", "y"]})
+    >>> find_mirrors(rows).to_dict(orient="records")
+    [{'shipment_id': 'a', 'mirror_id': 'b'}]
+    """
+    columns = ["shipment_id", "mirror_id"]
+    needed = {"shipment_id", "date", "hs6", "reporter", "exporter_entity_id",
+              "importer_entity_id"}
+    if shipments is None or shipments.empty or not needed <= set(shipments.columns):
+        return pd.DataFrame(columns=columns)
+    frame = shipments[shipments["reporter"].notna() & (shipments["reporter"] != "")].copy()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame["amount"], frame["measure"] = _measure(frame)
+    frame["day"] = pd.to_datetime(frame["date"], errors="coerce")
+    frame = frame.dropna(subset=["amount", "day", "hs6"])
+    if "record_id" not in frame:
+        frame["record_id"] = frame["shipment_id"]
+    keys = ["exporter_entity_id", "importer_entity_id", "hs6", "measure"]
+    left = frame[keys + ["shipment_id", "record_id", "day", "amount", "reporter"]]
+    pairs = left.merge(left, on=keys, suffixes=("_a", "_b"))
+    pairs = pairs[pairs["reporter_a"] != pairs["reporter_b"]]
+    # each unordered pair once, with the kept declaration on the left
+    order_a = list(zip(pairs["day_a"], pairs["record_id_a"]))
+    order_b = list(zip(pairs["day_b"], pairs["record_id_b"]))
+    pairs = pairs[[a < b for a, b in zip(order_a, order_b)]]
+    gap = (pairs["day_b"] - pairs["day_a"]).dt.days.abs()
+    big = pairs[["amount_a", "amount_b"]].max(axis=1)
+    close = (pairs["amount_a"] - pairs["amount_b"]).abs() <= tolerance * big
+    pairs = pairs[(gap <= max_days) & close].assign(gap=gap)
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    # one to one: closest in date first, each declaration used once
+    pairs = pairs.sort_values(["gap", "record_id_a", "record_id_b"])
+    used: set[str] = set()
+    out = []
+    for kept, twin in zip(pairs["shipment_id_a"], pairs["shipment_id_b"]):
+        if kept in used or twin in used:
+            continue
+        used.update((kept, twin))
+        out.append((kept, twin))
+    return pd.DataFrame(out, columns=columns)
