@@ -494,6 +494,19 @@ def _compare(s: pd.DataFrame, a: np.ndarray, d: np.ndarray) -> tuple[np.ndarray,
     return kind, ratio
 
 
+def _closeness(dev, tolerance: float):
+    """How close out/in is to 1, from 1 (equal) to 0 (at the tolerance).
+
+    Quadratic rather than linear: repacking and rounding move quantities by a few per cent
+    all the time, so only a deviation near the tolerance should weaken the evidence much.
+    """
+    dev = np.asarray(dev, dtype="float64")
+    if tolerance <= 0:
+        return (dev <= 1e-9).astype("float64")
+    with np.errstate(invalid="ignore"):
+        return np.clip(1.0 - (dev / tolerance) ** 2, 0.0, 1.0)
+
+
 def _pair_rank(closeness: np.ndarray, lag: np.ndarray, window_days: int,
                weights: Mapping[str, float]) -> np.ndarray:
     lag_score = 1.0 - lag / max(window_days, 1)
@@ -513,8 +526,7 @@ def _assign(
     with np.errstate(invalid="ignore"):
         dev = np.abs(ratio - 1.0)
         single = (kind != _NONE) & (dev <= tolerance + 1e-9)
-    closeness = np.clip(1.0 - dev / max(tolerance, 1e-9), 0.0, 1.0)
-    closeness = np.where(tolerance == 0, (dev <= 1e-9).astype(float), closeness)
+    closeness = _closeness(dev, tolerance)
     rank = _pair_rank(closeness, lag, window_days, weights)
     sa, sd = a[single], d[single]
     chosen = _mutual_best(sa, sd, rank[single])
@@ -666,7 +678,7 @@ def _best_subsets(pool: pd.DataFrame, tolerance: float, max_split: int, window_d
             max_lag = lags[rows][:, combos].max(axis=2)
             dev = np.abs(sums - 1.0)
             ok = dev <= tolerance + 1e-9
-            closeness = np.clip(1.0 - dev / max(tolerance, 1e-9), 0.0, 1.0)
+            closeness = _closeness(dev, tolerance)
             # a small cost per extra shipment: the fewest pieces that explain the arrival win
             rank = _pair_rank(closeness, max_lag, window_days, weights) - 1e-3 * r
             rank = np.where(ok, rank, -np.inf)
@@ -934,8 +946,7 @@ def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, defence, listed, born
               invasion, window_days, tolerance) -> tuple[dict[str, float], list[str]]:
     """Strength in [0, 1] of each kind of evidence a chain carries, and its reason codes."""
     ratio, worst, lag = float(f["quantity_ratio"]), float(f["worst_dev"]), int(f["max_lag_days"])
-    closeness = (1.0 - worst / tolerance) if tolerance > 0 else float(worst <= 1e-9)
-    parts = {"quantity": min(max(closeness, 0.0), 1.0),
+    parts = {"quantity": float(_closeness(worst, tolerance)),
              "lag": max(0.0, 1.0 - lag / max(window_days, 1))}
     reasons = [f"QTY_MATCH(ratio={ratio:.2f})", f"LAG(days={lag})"]
     tier, parts["chpl"] = chpl_tier_strength(hs6)
