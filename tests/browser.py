@@ -1,0 +1,206 @@
+"""Headless Chromium for the map tests and bench/maps.py, driven through Selenium.
+
+Selenium rather than raw DevTools-over-websocket: it is already the project's
+test extra, starts and stops chromedriver for us (no fixed debugging port),
+and still gives CDP commands (``execute_cdp_cmd``) for offline emulation and
+the alert trap, plus the performance log for every network request. The
+driver and browser paths are given explicitly so Selenium Manager never runs
+(it would try to download a driver).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CHROMIUM", "CHROMEDRIVER", "unavailable_reason", "Browser", "BrowserError"]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-default-browser-check",
+    "--hide-scrollbars",
+)
+
+# Runs before any script of the page: counts dialogs, then lets them open so
+# the driver can see them too.
+_DIALOG_TRAP = """
+(function () {
+  window.__dialogs = [];
+  ["alert", "confirm", "prompt"].forEach(function (name) {
+    var original = window[name];
+    window[name] = function (message) {
+      window.__dialogs.push(name + ":" + String(message));
+      return original.apply(window, arguments);
+    };
+  });
+})();
+"""
+
+# Counts canvas pixels that differ from the page background (white).
+_CANVAS_INK = """
+var canvas = document.querySelector('#tg-map canvas');
+if (!canvas) { return -1; }
+var ctx = canvas.getContext('2d');
+var img = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+var ink = 0;
+for (var i = 0; i < img.length; i += 4) {
+  var a = img[i + 3];
+  if (a > 16 && (img[i] < 235 || img[i + 1] < 235 || img[i + 2] < 235)) { ink++; }
+}
+return ink;
+"""
+
+
+class BrowserError(RuntimeError):
+    """The browser could not be started or a page did not behave."""
+
+
+def unavailable_reason() -> str | None:
+    """Why the browser tests cannot run here, or ``None`` when they can."""
+    if not CHROMIUM.is_file():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if not CHROMEDRIVER.is_file():
+        return f"{CHROMEDRIVER} is not installed (apt-get install chromium-driver)"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install 'tracegraph[test]')"
+    return None
+
+
+class Browser:
+    """One headless Chromium with the network cut off and every request recorded.
+
+    Use as a context manager::
+
+        with Browser() as b:
+            b.open(path)
+            b.wait_stabilized()
+    """
+
+    def __init__(self, width: int = 1400, height: int = 900, offline: bool = True):
+        reason = unavailable_reason()
+        if reason:
+            raise BrowserError(reason)
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+
+        self._profile = tempfile.mkdtemp(prefix="tracegraph-chromium-")
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in _FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={self._profile}")
+        options.add_argument(f"--window-size={width},{height}")
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+        options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+        # Leave dialogs open so a test can see them instead of having them dismissed.
+        options.unhandled_prompt_behavior = "ignore"
+        try:
+            self.driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+        except Exception as e:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            raise BrowserError(f"cannot start headless Chromium: {e}") from e
+        self.driver.set_script_timeout(60)
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        if offline:
+            self.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+                "offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
+            })
+        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _DIALOG_TRAP})
+        self._requests: list[str] = []
+        self._console: list[dict[str, Any]] = []
+
+    def __enter__(self) -> Browser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        try:
+            self.driver.quit()
+        finally:
+            shutil.rmtree(self._profile, ignore_errors=True)
+
+    # -- pages
+
+    def open(self, path: Path) -> str:
+        """Load a local file; returns its ``file://`` URL. Earlier logs are collected first."""
+        self._drain()
+        self._requests.clear()
+        self._console.clear()
+        url = Path(path).resolve().as_uri()
+        self.driver.get(url)
+        return url
+
+    def wait_stabilized(self, timeout: float = 30.0) -> float:
+        """Seconds from now until ``window.__tracegraph.stabilized`` is true."""
+        start = time.perf_counter()
+        while True:
+            done = self.js("return !!(window.__tracegraph && window.__tracegraph.stabilized);")
+            if done:
+                return time.perf_counter() - start
+            if time.perf_counter() - start > timeout:
+                raise BrowserError(f"map did not stabilise within {timeout:.0f} s")
+            time.sleep(0.02)
+
+    def js(self, script: str, *args: Any) -> Any:
+        return self.driver.execute_script(script, *args)
+
+    # -- what happened
+
+    def _drain(self) -> None:
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message.get("method") == "Network.requestWillBeSent":
+                self._requests.append(message["params"]["request"]["url"])
+        self._console.extend(self.driver.get_log("browser"))
+
+    def requests(self) -> list[str]:
+        """Every URL the page requested since :meth:`open`."""
+        self._drain()
+        return list(self._requests)
+
+    def console_errors(self) -> list[str]:
+        """Console messages of level SEVERE since :meth:`open` (script errors, CSP violations)."""
+        self._drain()
+        return [c["message"] for c in self._console if c.get("level") == "SEVERE"]
+
+    def dialog_open(self) -> str | None:
+        """Text of an open alert/confirm/prompt, or ``None``."""
+        from selenium.common.exceptions import NoAlertPresentException
+
+        try:
+            return self.driver.switch_to.alert.text
+        except NoAlertPresentException:
+            return None
+
+    def dialogs_trapped(self) -> list[str]:
+        return list(self.js("return window.__dialogs || [];"))
+
+    def canvas_ink(self) -> int:
+        """Pixels of the map canvas that are not background; -1 when there is no canvas."""
+        return int(self.js(_CANVAS_INK))
+
+    def screenshot(self, path: Path) -> Path:
+        path = Path(path)
+        self.driver.save_screenshot(str(path))
+        return path
