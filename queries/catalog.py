@@ -30,7 +30,9 @@ A catalogue file is a Cypher query preceded by a header of ``//`` line comments:
     one line per returned column, in ``RETURN`` order; the query must return exactly these.
 
 A line ``//`` followed by two or more spaces continues the previous entry's text; a bare
-``//`` line is ignored. The header ends at the first line that is not a ``//`` comment.
+``//`` line is ignored. The header is the file's first block of ``//`` lines: a blank line or
+a line that is not a comment ends it, so the query itself may start with a comment after a
+blank line.
 Every ``$parameter`` the query uses must be declared and every declared one used.
 
 Values reach the server only as query parameters: the query text is sent as written.
@@ -218,7 +220,8 @@ def parse_query(path: Path | str) -> CannedQuery:
         stripped = line.strip()
         match = _HEADER_LINE.fullmatch(stripped)
         if not match:
-            if stripped:
+            # a blank line ends the header too, so the query may open with a comment of its own
+            if stripped or fields or params or columns:
                 body_start = number - 1
                 break
             continue

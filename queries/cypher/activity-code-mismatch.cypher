@@ -24,8 +24,8 @@ WHERE company.activity_code IS NOT NULL
   AND (size($destinations) = 0 OR buyer.country IN $destinations)
   AND NOT any(prefix IN $fitting_activities
               WHERE replace(company.activity_code, '.', '') STARTS WITH replace(prefix, '.', ''))
-  // of two declarations of one shipment keep the one with the smaller id
-  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < shipment.id }
+  // a mirror declaration points at the kept one, which alone is counted
+  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 WITH company, shipment
 ORDER BY shipment.hs6
 WITH company,

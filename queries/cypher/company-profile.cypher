@@ -37,12 +37,12 @@ WHERE ($entity_id <> '' AND company.id = $entity_id)
 WITH company
 ORDER BY company.name, company.id
 LIMIT $limit
-// of two declarations of one shipment count the one with the smaller id
+// a mirror declaration points at the kept one, which alone is counted
 WITH company,
      [(company)-[:EXPORTED]->(s:Shipment)
-      WHERE NOT EXISTS { MATCH (s)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < s.id } | s] AS sent,
+      WHERE NOT EXISTS { MATCH (s)-[:MIRROR_OF]->(:Shipment) } | s] AS sent,
      [(s:Shipment)-[:IMPORTED_BY]->(company)
-      WHERE NOT EXISTS { MATCH (s)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < s.id } | s] AS received
+      WHERE NOT EXISTS { MATCH (s)-[:MIRROR_OF]->(:Shipment) } | s] AS received
 RETURN company.id AS entity_id,
        company.name AS name,
        coalesce(company.names, []) AS names,

@@ -23,8 +23,8 @@
 // column: value_after_usd Declared value of the shipments after the gap
 // column: shipments_to_destinations Shipments after the gap to the destination countries
 MATCH (company:Company)-[:EXPORTED|IMPORTED_BY]-(shipment:Shipment)
-// of two declarations of one shipment keep the one with the smaller id
-WHERE NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < shipment.id }
+// a mirror declaration points at the kept one, which alone is counted
+WHERE NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 OPTIONAL MATCH (company)-[:EXPORTED]->(shipment)-[:IMPORTED_BY]->(buyer:Company)
 WITH company, shipment, coalesce(buyer.country IN $destinations, false) AS to_destination
 ORDER BY shipment.date, shipment.id

@@ -26,8 +26,8 @@ MATCH (exporter:Company)-[:EXPORTED]->(shipment:Shipment)-[:IMPORTED_BY]->(impor
 WHERE shipment.hs6 STARTS WITH $hs_prefix
   AND (size($exporter_countries) = 0 OR exporter.country IN $exporter_countries)
   AND (size($importer_countries) = 0 OR importer.country IN $importer_countries)
-  // of two declarations of one shipment keep the one with the smaller id
-  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < shipment.id }
+  // a mirror declaration points at the kept one, which alone is counted
+  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 WITH coalesce(shipment.origin_country, exporter.country) AS origin_country,
      exporter.country AS exporter_country,
      importer.country AS importer_country,

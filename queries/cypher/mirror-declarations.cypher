@@ -6,23 +6,25 @@
 // param: min_value_gap_pct float 0 Only pairs whose declared values differ by at least this
 //   many percent of the larger one (0 for all pairs)
 // param: limit int 500 Most rows returned
-// column: record_id record_id of one declaration
+// column: record_id record_id of the declaration that is counted
 // column: reporter Whose customs recorded it
 // column: date Its date
-// column: mirror_record_id record_id of the other declaration
+// column: mirror_record_id record_id of the mirror declaration, counted through the other
 // column: mirror_reporter Whose customs recorded that one
 // column: mirror_date Its date
 // column: exporter Name of the exporter
 // column: importer Name of the importer
-// column: hs6 HS6 heading of the first declaration
-// column: mirror_hs6 HS6 heading of the other one
-// column: quantity Quantity of the first declaration
-// column: mirror_quantity Quantity of the other one
-// column: value_usd Declared value of the first declaration
-// column: mirror_value_usd Declared value of the other one
+// column: hs6 HS6 heading of the counted declaration
+// column: mirror_hs6 HS6 heading of the mirror declaration
+// column: quantity Quantity of the counted declaration
+// column: mirror_quantity Quantity of the mirror declaration
+// column: value_usd Declared value of the counted declaration
+// column: mirror_value_usd Declared value of the mirror declaration
 // column: value_gap_pct Difference of the two values, percent of the larger one
 // column: days_apart Days between the two dates
-MATCH (one:Shipment)-[:MIRROR_OF]->(other:Shipment)
+
+// the mirror declaration points at the one that is counted
+MATCH (other:Shipment)-[:MIRROR_OF]->(one:Shipment)
 OPTIONAL MATCH (exporter:Company)-[:EXPORTED]->(one)
 OPTIONAL MATCH (one)-[:IMPORTED_BY]->(importer:Company)
 WITH one, other, exporter, importer,

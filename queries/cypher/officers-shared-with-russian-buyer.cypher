@@ -27,14 +27,14 @@ WHERE buyer.country IN $destinations
   AND (officer:Person OR officer:Company)
 WITH officer, company, buyer,
      collect(DISTINCT CASE type(at_company)
-       WHEN 'OWNS' THEN 'owner' + coalesce(' ' + toString(at_company.share_pct) + '%', '')
+       WHEN 'OWNS' THEN coalesce(at_company.role, 'owner') + coalesce(' ' + toString(at_company.share_pct) + '%', '')
        ELSE coalesce(at_company.role, 'officer') END) AS roles_at_company,
      collect(DISTINCT CASE type(at_buyer)
-       WHEN 'OWNS' THEN 'owner' + coalesce(' ' + toString(at_buyer.share_pct) + '%', '')
+       WHEN 'OWNS' THEN coalesce(at_buyer.role, 'owner') + coalesce(' ' + toString(at_buyer.share_pct) + '%', '')
        ELSE coalesce(at_buyer.role, 'officer') END) AS roles_at_buyer
 MATCH (company)-[:EXPORTED]->(shipment:Shipment)-[:IMPORTED_BY]->(buyer)
-// of two declarations of one shipment keep the one with the smaller id
-WHERE NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < shipment.id }
+// a mirror declaration points at the kept one, which alone is counted
+WHERE NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 WITH officer, company, buyer, roles_at_company, roles_at_buyer,
      count(shipment) AS shipments,
      sum(shipment.value_usd) AS value_usd,

@@ -41,14 +41,14 @@ WHERE arrival.date >= $since
   AND arrival.hs6 STARTS WITH $hs_prefix
   AND NOT intermediary.country IN $destinations
   AND (size($transit_countries) = 0 OR intermediary.country IN $transit_countries)
-  // of two declarations of one shipment keep the one with the smaller id
-  AND NOT EXISTS { MATCH (arrival)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < arrival.id }
+  // a mirror declaration points at the kept one, which alone is counted
+  AND NOT EXISTS { MATCH (arrival)-[:MIRROR_OF]->(:Shipment) }
 MATCH (intermediary)-[:EXPORTED]->(onward:Shipment)-[:IMPORTED_BY]->(buyer:Company)
 WHERE buyer.country IN $destinations
   AND onward.hs6 = arrival.hs6
   AND onward.date >= arrival.date
   AND onward.date <= arrival.date + duration({days: $window_days})
-  AND NOT EXISTS { MATCH (onward)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < onward.id }
+  AND NOT EXISTS { MATCH (onward)-[:MIRROR_OF]->(:Shipment) }
 WITH supplier, intermediary, buyer, arrival, onward,
      CASE
        WHEN arrival.quantity > 0 AND onward.quantity IS NOT NULL THEN 'quantity'

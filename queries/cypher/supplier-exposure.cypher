@@ -32,15 +32,15 @@ WHERE buyer:DefenceBuyer
    OR EXISTS { MATCH (buyer)-[:LISTED_AS]->(l:Listing) WHERE l.category IN $buyer_categories }
 MATCH (intermediary:Company)-[:EXPORTED]->(onward:Shipment)-[:IMPORTED_BY]->(buyer)
 WHERE onward.hs6 STARTS WITH $hs_prefix
-  // of two declarations of one shipment keep the one with the smaller id
-  AND NOT EXISTS { MATCH (onward)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < onward.id }
+  // a mirror declaration points at the kept one, which alone is counted
+  AND NOT EXISTS { MATCH (onward)-[:MIRROR_OF]->(:Shipment) }
 MATCH (supplier:Company)-[:EXPORTED]->(arrival:Shipment)-[:IMPORTED_BY]->(intermediary)
 WHERE arrival.hs6 = onward.hs6
   AND arrival.date <= onward.date
   AND onward.date <= arrival.date + duration({days: $window_days})
   AND supplier <> buyer
   AND (size($supplier_countries) = 0 OR supplier.country IN $supplier_countries)
-  AND NOT EXISTS { MATCH (arrival)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < arrival.id }
+  AND NOT EXISTS { MATCH (arrival)-[:MIRROR_OF]->(:Shipment) }
 WITH supplier, intermediary, buyer,
      collect(DISTINCT arrival) AS arrivals,
      collect(DISTINCT onward) AS onwards

@@ -26,8 +26,8 @@ WHERE buyer.country IN $destinations
   AND NOT company.country IN $destinations
   AND (size($transit_countries) = 0 OR company.country IN $transit_countries)
   AND shipment.date >= $since
-  // of two declarations of one shipment keep the one with the smaller id
-  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]-(twin:Shipment) WHERE twin.id < shipment.id }
+  // a mirror declaration points at the kept one, which alone is counted
+  AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 MATCH (shipment)-[:OF_GOODS]->(goods:HSCode)
 WHERE goods.chpl_tier IS NOT NULL
   AND (size($tiers) = 0 OR goods.chpl_tier IN $tiers)
