@@ -49,7 +49,9 @@ __all__ = [
     "ChainResult",
     "DetectionInputError",
     "collapse_mirrors",
+    "company_table",
     "find_chains",
+    "prepare_shipments",
 ]
 
 # CONTRACT.md, output `chains`.
@@ -201,8 +203,7 @@ def find_chains(
     weights = {**CHAIN_WEIGHTS, **(weights or {})}
     destinations = frozenset(_upper(destinations))
     transit_set = None if transit is None else frozenset(_upper(transit)) - destinations
-    s = collapse_mirrors(shipments, mirrors)
-    s = _matchable(s, hs_prefix)
+    s = prepare_shipments(shipments, mirrors, hs_prefix=hs_prefix)
 
     single = _candidate_pairs(s, destinations, transit_set, window_days, tolerance)
     links = _assign(s, single, window_days, tolerance, max_split, weights)
@@ -341,13 +342,52 @@ def _dates(col: pd.Series) -> pd.Series:
     return pd.to_datetime(col, errors="coerce")
 
 
-def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
-    """The shipments that can take part in a chain, with the columns the matcher uses.
+def prepare_shipments(
+    shipments: pd.DataFrame,
+    mirrors: pd.DataFrame | None = None,
+    *,
+    hs_prefix: str | None = None,
+) -> pd.DataFrame:
+    """The shipments that can take part in detection, one row per physical shipment.
 
-    Rows without a date, a heading or both entities cannot be placed in a chain; they are
-    not errors, just not evidence of one. Sorting by date and record id first makes row
-    numbers, tie-breaks and therefore results independent of the input order.
+    Parameters
+    ----------
+    shipments : DataFrame
+        RESOLVED ``shipments``.
+    mirrors : DataFrame, optional
+        RESOLVED ``mirrors``; see :func:`collapse_mirrors`.
+    hs_prefix : str, optional
+        Keep only goods whose HS code starts with these digits.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``shipment_id, record_id, date, hs6, exporter, importer, exporter_country,
+        importer_country, quantity, net_weight_kg, value_usd, unit, day`` (``day``: days
+        since 1970-01-01), sorted by date, record id and shipment id. Rows without a date, a
+        heading or both parties are left out: they cannot be placed in a chain, and are not
+        errors. Amounts that are zero or negative count as missing.
+
+    Raises
+    ------
+    DetectionInputError
+        When `shipments` lacks a needed column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"shipment_id": ["a"], "record_id": ["KG-1"], "date": ["2023-03-01"],
+    ...     "hs_code": ["8542.31.90"], "quantity": [100], "exporter_entity_id": ["x"],
+    ...     "importer_entity_id": ["y"], "exporter_country": ["cn"], "importer_country": ["KG"]})
+    >>> prepare_shipments(s)[["hs6", "exporter_country", "quantity"]].to_dict("records")
+    [{'hs6': '854231', 'exporter_country': 'CN', 'quantity': 100.0}]
     """
+    return _matchable(collapse_mirrors(shipments, mirrors), hs_prefix)
+
+
+def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
+    # sorting by date and record id first makes row numbers, tie-breaks and therefore
+    # results independent of the input order
     _require(shipments, "shipments", (
         "shipment_id", "record_id", "date", "exporter_entity_id", "importer_entity_id",
         "exporter_country", "importer_country",
@@ -716,16 +756,64 @@ def _roots_and_depths(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         jump = nxt
 
 
-def _entity_info(companies: pd.DataFrame | None) -> pd.DataFrame:
-    cols = ["name", "registration_number", "incorporation_date", "activity_code"]
+_COMPANY_FACTS = ("name", "country", "registration_number", "incorporation_date",
+                  "dissolution_date", "status", "address_id", "activity_code")
+
+
+def company_table(companies: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per company entity, indexed by ``entity_id``, from a RESOLVED ``companies`` frame.
+
+    Resolution sends a company again whenever new name variants turn up, with only what that
+    row knew; the facts are merged here, registry rows first, so a trade-party row without
+    an incorporation date does not hide the registry's.
+
+    Parameters
+    ----------
+    companies : DataFrame or None
+        RESOLVED ``companies``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``name, country, registration_number, incorporation_date,
+        dissolution_date, status, address_id, activity_code``; the two dates as
+        ``datetime64`` (NaT where unknown).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> c = pd.DataFrame({"entity_id": ["a", "a"], "name": ["Alfa", None],
+    ...                   "incorporation_date": [None, "2023-01-05"]})
+    >>> company_table(c).loc["a", "incorporation_date"]
+    Timestamp('2023-01-05 00:00:00')
+    """
+    cols = list(_COMPANY_FACTS)
     if companies is None or len(companies) == 0:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="entity_id"))
+        empty = pd.DataFrame({c: pd.Series(dtype="object") for c in cols},
+                             index=pd.Index([], name="entity_id", dtype="object"))
+        for c in ("incorporation_date", "dissolution_date"):
+            empty[c] = pd.Series(dtype="datetime64[s]")
+        return empty
     _require(companies, "companies", ("entity_id",))
-    info = pd.DataFrame({"entity_id": companies["entity_id"].astype("string")})
+    frame = companies
+    if "from_registry" in frame.columns:
+        frame = frame.sort_values("from_registry", ascending=False, kind="stable",
+                                  key=lambda x: x.fillna(False).astype(bool))
+    info = pd.DataFrame({"entity_id": frame["entity_id"].astype("object")})
     for c in cols:
-        info[c] = companies[c] if c in companies.columns else pd.NA
-    info["incorporation_date"] = _dates(info["incorporation_date"])
-    return info.drop_duplicates("entity_id").set_index("entity_id")
+        info[c] = frame[c].astype("object") if c in frame.columns else None
+    info = info[info["entity_id"].notna()]
+    info["entity_id"] = info["entity_id"].astype(str)
+    info = info.groupby("entity_id", sort=True).first()
+    for c in ("incorporation_date", "dissolution_date"):
+        info[c] = _dates(info[c])
+    info["country"] = [_text(v).strip().upper() or None for v in info["country"]]
+    info["status"] = [_text(v).strip().lower() or None for v in info["status"]]
+    return info
+
+
+def _entity_info(companies: pd.DataFrame | None) -> pd.DataFrame:
+    return company_table(companies)
 
 
 def _listing_info(listings: pd.DataFrame | None) -> tuple[dict[str, str], set[str]]:
