@@ -29,7 +29,7 @@ import pycountry
 from rigour.names import extract_org_types, remove_org_types
 from rigour.territories import lookup_territory
 from rigour.text.normalize import Normalize, normalize
-from rigour.text.translit import ascii_text
+from rigour.text.translit import ascii_text, maybe_ascii
 
 __all__ = [
     "clean_name",
@@ -126,6 +126,8 @@ _CYR_TO_LAT = dict(zip(
 ))
 _LAT_TO_CYR = {lat: cyr for cyr, lat in _CYR_TO_LAT.items()}
 _WORD = re.compile(r"\w+")
+_CYRILLIC_RE = re.compile("[\u0400-\u04ff]")
+_LATIN_RE = re.compile("[A-Za-z\u00c0-\u024f]")
 
 
 def _is_cyrillic(ch: str) -> bool:
@@ -160,15 +162,13 @@ def fold_homoglyphs(text: str) -> str:
     >>> fold_homoglyphs("RАDIOKOM")                 # Cyrillic 'А' inside a Latin word
     'RADIOKOM'
     """
-    if text.isascii() or not any(_is_cyrillic(ch) for ch in text):
+    if text.isascii() or not _CYRILLIC_RE.search(text) or not _LATIN_RE.search(text):
         return text
     whole_cyr, whole_lat = _script_counts(text)
 
     def fix(match: re.Match[str]) -> str:
         word = match.group(0)
-        has_cyr = any(_is_cyrillic(ch) for ch in word)
-        has_lat = any(_is_latin(ch) for ch in word)
-        if not (has_cyr and has_lat):
+        if not _CYRILLIC_RE.search(word) or not _LATIN_RE.search(word):
             return word
         cyr, lat = _script_counts(word)
         if cyr == lat:
@@ -185,12 +185,25 @@ def fold_homoglyphs(text: str) -> str:
 _PLAIN_QUOTES = str.maketrans({q: '"' for q in "«»“”„‟"})
 
 
+@lru_cache(maxsize=1)
+def _letter_table() -> dict[int, str]:
+    # rigour's spellings (Шевченко -> Shevchenko) letter by letter, for Cyrillic and accented
+    # Latin. rigour takes a fraction of a millisecond per new word, too slow for a million
+    # trade rows; asked once per letter it takes milliseconds in all. Its only rules beyond
+    # single letters (the -ий ending, all-caps digraphs) are ironed out by the key's folding.
+    letters = [chr(c) for c in (*range(0x00C0, 0x0250), *range(0x0400, 0x0530))
+               if chr(c).isalpha()]
+    return {ord(ch): maybe_ascii(ch) for ch in letters}
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _ascii_word(word: str) -> str:
-    # rigour's tables give the common Russian spellings (Шевченко -> Shevchenko) and fall back
-    # to normality for other scripts; word by word, so one foreign word does not switch the
-    # whole name to the fallback table.
-    return word if word.isascii() else ascii_text(word)
+    if word.isascii():
+        return word
+    out = word.translate(_letter_table())
+    # other scripts (Han, Arabic, Georgian...) go through rigour and normality word by word,
+    # so one foreign word does not switch the whole name to the fallback table
+    return out if out.isascii() else ascii_text(word)
 
 
 def transliterate(text: Any) -> str:
@@ -347,6 +360,16 @@ def _name_tokens(text: Any, strip_forms: bool, fold: bool = True) -> list[str] |
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
+def _company_forms(text: Any) -> tuple[str, str] | None:
+    """(latin_key, name_key) of a company name, computed together: they share all but the
+    last step."""
+    latin = _name_tokens(text, strip_forms=True, fold=False)
+    if not latin:
+        return None
+    folded = [tok for tok in map(_fold_token, latin) if tok]
+    return (" ".join(latin), " ".join(folded)) if folded else None
+
+
 def name_key(text: Any) -> str | None:
     """Matching key of a company name: the same company written differently gets the same key.
 
@@ -366,11 +389,10 @@ def name_key(text: Any) -> str | None:
     >>> name_key("  --  ") is None
     True
     """
-    tokens = _name_tokens(text, strip_forms=True)
-    return " ".join(tokens) if tokens else None
+    forms = _company_forms(text)
+    return forms[1] if forms else None
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
 def latin_key(text: Any) -> str | None:
     """:func:`name_key` before the spelling variants are folded: legal forms removed,
     transliterated, lower-case. Typos are counted on this form, where one slip of the pen is
@@ -381,8 +403,8 @@ def latin_key(text: Any) -> str | None:
     >>> latin_key("ООО «Спецстроймонтаж»")
     'spetsstroimontazh'
     """
-    tokens = _name_tokens(text, strip_forms=True, fold=False)
-    return " ".join(tokens) if tokens else None
+    forms = _company_forms(text)
+    return forms[0] if forms else None
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -439,8 +461,15 @@ def _position(tokens: str, matched: str) -> int:
 # countries
 
 # Russian names the territory tables lack (checked against rigour's data), normalised by
-# _country_text.
-_RUSSIAN_COUNTRY_NAMES = {
+# _country_text; and the most common names of the region's trade, so that a load does not wait
+# seconds for rigour's full name table when pycountry and this list already know the answer.
+_COUNTRY_NAMES = {
+    "russia": "RU", "россия": "RU", "российская федерация": "RU", "рф": "RU",
+    "turkey": "TR", "турция": "TR", "uk": "GB", "uae": "AE", "hong kong sar": "HK",
+    "kyrgyz republic": "KG", "кыргызстан": "KG", "киргизия": "KG", "казахстан": "KZ",
+    "армения": "AM", "беларусь": "BY", "узбекистан": "UZ", "грузия": "GE", "китай": "CN",
+    "гонконг": "HK", "таджикистан": "TJ", "азербайджан": "AZ", "туркменистан": "TM",
+    "иран": "IR", "индия": "IN", "сша": "US", "германия": "DE",
     "белоруссия": "BY",
     "кыргызская республика": "KG",
     "киргизская республика": "KG",
@@ -462,9 +491,14 @@ def _country_text(value: str) -> str:
 
 
 def _lookup_country(value: str) -> str | None:
-    known = _RUSSIAN_COUNTRY_NAMES.get(_country_text(value))
+    known = _COUNTRY_NAMES.get(_country_text(value))
     if known:
         return known
+    try:
+        # codes and English names; cheap, where rigour's name table takes seconds to build
+        return pycountry.countries.lookup(value).alpha_2
+    except LookupError:
+        pass
     territory = lookup_territory(value)
     if territory is None:
         text = _country_text(value)
@@ -531,11 +565,10 @@ def normalize_hs(text: Any) -> str | None:
         if len(digits) % 2:
             digits = "0" + digits
     elif isinstance(value, float):
-        if math.isnan(value) or math.isinf(value) or value < 0:
+        value = float(value)  # numpy floats repr as "np.float64(...)"
+        if math.isnan(value) or math.isinf(value) or value < 0 or "e" in repr(value):
             return None
         whole, _, frac = repr(value).partition(".")
-        if "e" in repr(value):
-            return None
         frac = "" if frac.strip("0") == "" else frac
         whole = whole.zfill(4) if frac else (whole if len(whole) % 2 == 0 else "0" + whole)
         if len(frac) % 2:

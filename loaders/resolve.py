@@ -330,8 +330,10 @@ class Resolver:
         self._entities: dict[str, _Entity] = {}
         self._by_id: dict[tuple[str, str], str] = {}
         self._by_key: dict[tuple[str, str], list[str]] = {}
-        # per country, the distinct keys in the order seen: the fuzzy search space
+        # per country, the distinct anchor keys in the order seen: the fuzzy search space
         self._keys: dict[str, list[str]] = {}
+        self._sorted_keys: dict[str, list[str]] = {}
+        self._fuzzy_keys: dict[str, set[str]] = {}
         # per (country, key), the latin_key spellings behind it, for counting typos
         self._latin: dict[tuple[str, str], set[str]] = {}
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
@@ -476,8 +478,10 @@ class Resolver:
             return new.entity_id
 
         matched, near = self._fuzzy(code, key, latin_key(name), ident)
-        entity = self._attach(matched, name, ident) if matched else self._new_entity(
-            code, ident, name)
+        # a name merged as a typo is no anchor for further typo merges, or a chain of one-letter
+        # slips would walk from one company to another
+        entity = self._attach(matched, name, ident, anchor=False) if matched else \
+            self._new_entity(code, ident, name)
         for other_id, score in near:
             if other_id != entity.entity_id:
                 self._candidate(entity.entity_id, other_id, score, "name_fuzzy")
@@ -489,13 +493,16 @@ class Resolver:
         choices = self._keys.get(code)
         if not choices:
             return None, []
+        # token_sort_ratio(a, b) is ratio(sorted a, sorted b); the choices are kept sorted
+        # already, so the search does not re-sort thousands of keys for every missed name
         hits = process.extract(
-            key, choices, scorer=fuzz.token_sort_ratio,
+            _sort_tokens(key), self._sorted_keys[code], scorer=fuzz.ratio,
             score_cutoff=self.candidate_threshold * 100, limit=_FUZZY_LIMIT,
         )
         merge_ids: dict[str, float] = {}
         near: dict[str, float] = {}
-        for choice, _, _ in hits:
+        for _, _, index in hits:
+            choice = choices[index]
             merge, score = _compare_keys(key, choice, self.merge_threshold,
                                          (latin,) if latin else (),
                                          self._latin.get((code, choice), ()))
@@ -528,14 +535,17 @@ class Resolver:
         entity = self._entity(entity_id, code, clean_name(name))
         return self._attach(entity, name, ident)
 
-    def _attach(self, entity: _Entity, name: Any, ident: str | None) -> _Entity:
-        self._add_name(entity, name)
+    def _attach(self, entity: _Entity, name: Any, ident: str | None,
+                anchor: bool = True) -> _Entity:
+        self._add_name(entity, name, anchor)
         if ident and not self._contradicts(entity, ident):
             if self._by_id.setdefault((entity.country, ident), entity.entity_id) == entity.entity_id:
                 entity.identifiers.add(ident)
         return entity
 
-    def _add_name(self, entity: _Entity, name: Any) -> str | None:
+    def _add_name(self, entity: _Entity, name: Any, anchor: bool = True) -> str | None:
+        """Record a name of an entity; its key then matches exactly, and, when the name is an
+        anchor (not itself a fuzzy merge), fuzzily too."""
         display = clean_name(name)
         if display is None:
             return None
@@ -545,15 +555,18 @@ class Resolver:
         key = name_key(name)
         if key is None:
             return None
-        latin = latin_key(name)
-        if latin:
-            self._latin.setdefault((entity.country, key), set()).add(latin)
+        if anchor:
+            latin = latin_key(name)
+            if latin:
+                self._latin.setdefault((entity.country, key), set()).add(latin)
+            if key not in self._fuzzy_keys.setdefault(entity.country, set()):
+                self._fuzzy_keys[entity.country].add(key)
+                self._keys.setdefault(entity.country, []).append(key)
+                self._sorted_keys.setdefault(entity.country, []).append(_sort_tokens(key))
         if key in entity.keys:
             return key
         entity.keys.add(key)
         holders = self._by_key.setdefault((entity.country, key), [])
-        if not holders:
-            self._keys.setdefault(entity.country, []).append(key)
         if entity.entity_id not in holders:
             holders.append(entity.entity_id)
         return key
@@ -614,6 +627,10 @@ class Resolver:
 
     def __len__(self) -> int:
         return len(self._entities)
+
+
+def _sort_tokens(key: str) -> str:
+    return " ".join(sorted(key.split()))
 
 
 def _split_aliases(aliases: Any) -> list[Any]:

@@ -1,0 +1,375 @@
+"""Table-driven tests of the value normalisers: each value type, its variants, and its junk."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from loaders.normalize import (
+    address_key,
+    clean_name,
+    fold_homoglyphs,
+    hs6,
+    identifier_checksum_ok,
+    latin_key,
+    legal_form,
+    map_unique,
+    name_key,
+    normalize_country,
+    normalize_hs,
+    normalize_identifier,
+    parse_amount,
+    parse_date,
+    person_key,
+    transliterate,
+)
+
+JUNK = [None, "", "   ", float("nan"), pd.NA, "n/a", "N/A", "-", "null", "нет"]
+
+
+# --------------------------------------------------------------------------------- clean_name
+
+@pytest.mark.parametrize("raw, expected", [
+    ("  ООО   «Радиоком» ", "ООО «Радиоком»"),
+    ('"Radiokom"', "Radiokom"),
+    ("«Радиоком»", "Радиоком"),
+    ("„Радиоком“", "Радиоком"),
+    ("'Radiokom'", "Radiokom"),
+    ('"ООО «Радиоком»"', "ООО «Радиоком»"),
+    ('Radiokom "Plus"', 'Radiokom "Plus"'),   # quotes inside the name stay
+    ('"Radiokom', "Radiokom"),                 # a lone cut-off quote goes
+    ("Radio\u00adkom\tLtd", "Radiokom Ltd"),   # soft hyphen, tab
+])
+def test_clean_name(raw, expected):
+    assert clean_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw", JUNK + ["«»", '""', "---", "..."])
+def test_clean_name_junk(raw):
+    assert clean_name(raw) is None
+
+
+# ----------------------------------------------------------------------------------- name_key
+
+@pytest.mark.parametrize("variants", [
+    # script, quotes, legal form before / after / absent / spelled out
+    ["ООО «Радиоком»", "OOO Radiokom", "RADIOKOM LLC", "Radiokom", 'ООО "РАДИОКОМ"',
+     "Общество с ограниченной ответственностью «Радиоком»",
+     "Limited Liability Company Radiokom", "Radiokom L.L.C.", "RADIOKOM LIMITED"],
+    ["ТОО «Альфа»", "TOO Alfa", "Alfa LLP", "Товарищество с ограниченной ответственностью Альфа"],
+    ["ОсОО «Бета»", "OsOO Beta", "Beta LLC", "Бета ЖЧК"],
+    ["АО «Гамма»", "ЗАО Гамма", "ОАО Гамма", "ПАО Гамма", "Gamma JSC", "Gamma PJSC", "Gamma AO"],
+    ["Delta GmbH", "Delta AG", "Delta Ltd.", "Delta Inc.", "Delta Corp.", "Delta FZE",
+     "Delta FZCO", "Delta FZ-LLC", "Delta DMCC", "Delta Co., Ltd.", "Delta Trading Co., Limited",
+     "Delta Ltd. Şti.", "Delta A.Ş.", "Delta Sp. z o.o.", "Delta s.r.o."],
+    ["ИП Иванов", "Иванов"],
+    # homoglyphs: Latin C / a / P / O inside Cyrillic words, Cyrillic А inside a Latin word
+    ["ООО «Cибтехснаб»", "ООО «Сибтехснаб»"],
+    ["ООО Рaдиоком", "ООО Радиоком"],
+    ["ООО «Pадиодеталь»", "ООО «Радиодеталь»"],
+    ["RАDIOKOM", "RADIOKOM"],
+    # transliteration variants
+    ["Технологии", "Tekhnologii", "Technologii", "Tehnologii", "Tekhnologiy", "Tehnologij"],
+    ["Центр", "Tsentr", "Centr", "Tzentr"],
+    ["Юг", "Yug", "Iug", "Jug"],
+    ["Аксель", "Aksel", "Axel", "Aksel'"],
+    ["Щит", "Shchit", "Schit"],
+    ["Жук", "Zhuk"],
+    ["Сибирский", "Sibirskiy", "Sibirskij", "Sibirsky", "Sibirskii"],
+    ["Технология", "Tekhnologiya", "Tehnologia", "Tehnologija"],
+    # case and spacing, hyphen compounds holding a legal-form look-alike
+    ["  Radiokom   Trade ", "RADIOKOM TRADE", "radiokom trade"],
+    ["Ала-Тоо", "Ala-Too", "ALA-TOO LLC"],
+])
+def test_name_key_variants_meet(variants):
+    keys = {name_key(v) for v in variants}
+    assert len(keys) == 1, dict(zip(variants, map(name_key, variants)))
+    assert None not in keys
+
+
+@pytest.mark.parametrize("a, b", [
+    ("Stroy-1", "Stroy-2"),
+    ("Radiokom", "Radiokon"),
+    ("Elektronika", "Elektronika-Servis"),
+    ("Alfa Trade", "Alfa Trading Group"),
+    ("Ala-Too Trade", "Ala Trade"),   # ТОО inside Ала-Тоо is not a legal form
+    ("Sibirskiy Tsentr", "Uralskiy Tsentr"),
+])
+def test_name_key_keeps_differences(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_name_key_shape():
+    key = name_key("ООО «Радио-Ком»,  Trade!")
+    assert key == " ".join(key.split())
+    assert key.isascii() and key == key.lower()
+    assert not any(ch in key for ch in "«»\",.!-")
+    # tokens keep their order
+    assert name_key("Alfa Trade") != name_key("Trade Alfa")
+
+
+def test_name_key_of_only_a_legal_form_is_not_empty():
+    assert name_key("ООО") is not None
+    assert name_key("Trading Company Limited") is not None
+
+
+@pytest.mark.parametrize("raw", JUNK + ["«»", "...", "---"])
+def test_name_key_junk(raw):
+    assert name_key(raw) is None
+
+
+def test_latin_key_is_unfolded():
+    assert latin_key("ООО «Спецстроймонтаж»") == "spetsstroimontazh"
+    assert latin_key(None) is None
+
+
+def test_person_key_ignores_word_order():
+    assert person_key("Иванов Иван Иванович") == person_key("IVAN IVANOVICH IVANOV")
+    assert person_key("Ivanov Ivan") != person_key("Petrov Ivan")
+    assert person_key("") is None
+
+
+# --------------------------------------------------------------------------------- legal_form
+
+@pytest.mark.parametrize("raw, expected", [
+    ("ООО «Радиоком»", "LLC"), ("OOO Radiokom", "LLC"), ("OsOO Beta", "LLC"),
+    ("ОсОО «Бета»", "LLC"), ("Radiokom L.L.C.", "LLC"), ("Delta GmbH", "LLC"),
+    ("Общество с ограниченной ответственностью Радиоком", "LLC"),
+    ("АО Гамма", "JSC"), ("ПАО Гамма", "JSC"), ("Gamma PJSC", "JSC"), ("Delta AG", "JSC"),
+    ("ТОО Альфа", "LLP"), ("TOO Alfa", "LLP"), ("Alfa LLP", "LLP"),
+    ("Anka Ticaret A.Ş.", "JSC"), ("Delta FZE", "LLC"),
+    ("Radiokom", None), ("Ala-Too Trade", None), (None, None), ("", None),
+])
+def test_legal_form(raw, expected):
+    assert legal_form(raw) == expected
+
+
+# --------------------------------------------------------------------- transliterate, homoglyphs
+
+def test_transliterate():
+    assert transliterate("Технологии Центр") == "Tehnologii Tsentr"
+    assert transliterate("Radiokom Ltd") == "Radiokom Ltd"
+    assert transliterate(None) == ""
+    assert transliterate("ООО «Радиоком»").isascii()
+
+
+def test_fold_homoglyphs():
+    assert fold_homoglyphs("Рaдиоком") == "Радиоком"
+    assert fold_homoglyphs("RАDIOKOM") == "RADIOKOM"
+    # a word of look-alikes only follows the script of the rest of the text
+    assert fold_homoglyphs("OOО Радиоком") == "ООО Радиоком"
+    assert fold_homoglyphs("Radiokom") == "Radiokom"
+    assert fold_homoglyphs("Радиоком") == "Радиоком"
+
+
+# ---------------------------------------------------------------------------------- countries
+
+@pytest.mark.parametrize("raw, expected", [
+    ("RU", "RU"), ("ru", "RU"), ("RUS", "RU"), ("Russia", "RU"), ("Russian Federation", "RU"),
+    ("Россия", "RU"), ("Российская Федерация", "RU"), ("РФ", "RU"),
+    ("KG", "KG"), ("KGZ", "KG"), ("Kyrgyzstan", "KG"), ("Kyrgyz Republic", "KG"),
+    ("Кыргызстан", "KG"), ("Киргизия", "KG"), ("Кыргызская Республика", "KG"),
+    ("Казахстан", "KZ"), ("Republic of Kazakhstan", "KZ"),
+    ("ОАЭ", "AE"), ("UAE", "AE"), ("United Arab Emirates", "AE"), ("Dubai", "AE"),
+    ("Турция", "TR"), ("Türkiye", "TR"), ("Turkey", "TR"),
+    ("Гонконг", "HK"), ("Hong Kong SAR", "HK"), ("Гонконг (Сянган)", "HK"),
+    ("Китай", "CN"), ("КНР", "CN"), ("Армения", "AM"), ("Республика Армения", "AM"),
+    ("Беларусь", "BY"), ("Белоруссия", "BY"), ("Узбекистан", "UZ"), ("Грузия", "GE"),
+    ("  germany ", "DE"), ("Russia (RU)", "RU"),
+])
+def test_normalize_country(raw, expected):
+    assert normalize_country(raw) == expected
+
+
+@pytest.mark.parametrize("raw", JUNK + ["Atlantis", "XX", "EU", "USSR", "12", "Не указано"])
+def test_normalize_country_junk(raw):
+    assert normalize_country(raw) is None
+
+
+# ----------------------------------------------------------------------------------- HS codes
+
+@pytest.mark.parametrize("raw, expected, expected6", [
+    ("8542.31.90", "85423190", "854231"),
+    ("8542 31 90 00", "8542319000", "854231"),
+    ("854231", "854231", "854231"),
+    ("8542", "8542", None),                      # a heading names no subheading
+    ("0101.21", "010121", "010121"),
+    (85423190, "85423190", "854231"),
+    (101, "0101", None),                         # spreadsheet lost the leading zero
+    (8542.1, "854210", "854210"),                # ... and the trailing zero of the pair
+    (np.int64(85423190), "85423190", "854231"),
+    (np.float64(8542.31), "854231", "854231"),
+])
+def test_normalize_hs(raw, expected, expected6):
+    assert normalize_hs(raw) == expected
+    assert hs6(raw) == expected6
+
+
+@pytest.mark.parametrize("raw", JUNK + [
+    "123", "85423190001", "85A2.31", "0000", "00123456", "abc", -8542, True, float("inf"),
+])
+def test_normalize_hs_junk(raw):
+    assert normalize_hs(raw) is None
+    assert hs6(raw) is None
+
+
+# -------------------------------------------------------------------------------------- dates
+
+@pytest.mark.parametrize("raw, formats, expected", [
+    ("2023-05-01", None, dt.date(2023, 5, 1)),
+    ("2023-05-01 00:00:00", None, dt.date(2023, 5, 1)),
+    ("2023-05-01T13:45:00", None, dt.date(2023, 5, 1)),
+    (" 2023-05-01 ", ["%d.%m.%Y"], dt.date(2023, 5, 1)),        # ISO always works
+    ("01.05.2023", ["%d.%m.%Y"], dt.date(2023, 5, 1)),
+    ("1.5.2023", ["%d.%m.%Y"], dt.date(2023, 5, 1)),
+    ("01.05.2023 10:00", ["%d.%m.%Y"], dt.date(2023, 5, 1)),
+    ("05/01/2023", ["%m/%d/%Y"], dt.date(2023, 5, 1)),
+    ("05/01/2023", ["%d.%m.%Y", "%m/%d/%Y"], dt.date(2023, 5, 1)),
+    (dt.date(2023, 5, 1), None, dt.date(2023, 5, 1)),
+    (dt.datetime(2023, 5, 1, 12, 30), None, dt.date(2023, 5, 1)),
+    (pd.Timestamp("2023-05-01 08:00"), None, dt.date(2023, 5, 1)),
+    (np.datetime64("2023-05-01"), None, dt.date(2023, 5, 1)),
+])
+def test_parse_date(raw, formats, expected):
+    assert parse_date(raw, formats) == expected
+
+
+@pytest.mark.parametrize("raw, formats", [
+    *[(j, None) for j in JUNK],
+    (pd.NaT, None),
+    ("2023-02-30", None),          # impossible
+    ("2023-13-01", None),
+    ("31.02.2023", ["%d.%m.%Y"]),
+    ("01.05.2023", None),          # not ISO, and no profile format given
+    ("05/01/2023", ["%d.%m.%Y"]),
+    ("0001-01-01", None),          # placeholder of a source system
+    ("yesterday", ["%d.%m.%Y"]),
+    (20230501, None),
+])
+def test_parse_date_junk(raw, formats):
+    assert parse_date(raw, formats) is None
+
+
+# ------------------------------------------------------------------------------------ amounts
+
+@pytest.mark.parametrize("raw, decimal_comma, expected", [
+    ("1234.5", False, 1234.5),
+    ("1,234.50", False, 1234.5),
+    ("1,234,567.89", False, 1234567.89),
+    ("1 234.50", False, 1234.5),
+    ("1 234,50", True, 1234.5),
+    ("1\u00a0234,50", True, 1234.5),        # no-break space
+    ("1\u202f234,50", True, 1234.5),        # narrow no-break space
+    ("1\u2009234,50", True, 1234.5),        # thin space
+    ("1.234.567,89", True, 1234567.89),
+    ("1234", True, 1234.0),
+    ("0,5", True, 0.5),
+    ("1'234.5", False, 1234.5),
+    ("$1,200", False, 1200.0),
+    ("-5", False, -5.0),                    # negatives come back negative
+    ("−5,5", True, -5.5),
+    ("(12.5)", False, -12.5),
+    (7, False, 7.0),
+    (7.25, True, 7.25),
+    (np.float64(3.5), False, 3.5),
+    (np.int64(3), False, 3.0),
+])
+def test_parse_amount(raw, decimal_comma, expected):
+    assert parse_amount(raw, decimal_comma) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("raw, decimal_comma", [
+    *[(j, False) for j in JUNK],
+    ("abc", False), ("1,5", False), ("12,34,5", False), ("1.2.3", False), ("1,2,3", True),
+    ("nan", False), ("inf", False), (float("inf"), False), (True, False), ("5 kg", False),
+    ("1.5", True),
+])
+def test_parse_amount_junk(raw, decimal_comma):
+    assert parse_amount(raw, decimal_comma) is None
+
+
+# -------------------------------------------------------------------------------- identifiers
+
+@pytest.mark.parametrize("raw, expected", [
+    ("7707083893", "7707083893"),
+    (" 7707-083-893 ", "7707083893"),
+    ("ИНН 7707083893", "7707083893"),
+    ("INN: 7707083893", "7707083893"),
+    ("БИН 123456789012", "123456789012"),
+    (7707083893, "7707083893"),
+    (7707083893.0, "7707083893"),           # read from a spreadsheet as a float
+    ("ma 1953684", "MA1953684"),
+    ("МА1953684", "MA1953684"),             # Cyrillic М and А typed for Latin ones
+    ("1027700132195", "1027700132195"),
+])
+def test_normalize_identifier(raw, expected):
+    assert normalize_identifier(raw) == expected
+
+
+@pytest.mark.parametrize("raw", JUNK + ["unknown", "0000000000", "123", "ABCDEF", "--", 1.5,
+                                        float("inf"), True])
+def test_normalize_identifier_junk(raw):
+    assert normalize_identifier(raw) is None
+
+
+@pytest.mark.parametrize("value, country, kind, expected", [
+    ("7707083893", "RU", None, True),               # INN, company
+    ("7707083894", "RU", None, False),
+    ("500100732259", "RU", None, True),             # INN, person
+    ("500100732258", "Россия", None, False),
+    ("1027700132195", "RU", None, True),            # OGRN
+    ("1027700132196", "RU", None, False),
+    ("1027700132195", "RU", "ogrn", True),
+    ("7707083893", "RU", "ogrn", False),            # an INN is not a valid OGRN
+    ("12345678901", "RU", None, None),              # no Russian number has 11 digits
+    ("200988541", "BY", None, True),                # Belarus UNP
+    ("12345678", "DE", None, None),                 # no check known
+    ("123456789012", "KZ", None, None),             # stdnum has no Kazakh BIN (yet)
+    ("n/a", "RU", None, None),
+    ("7707083893", None, None, None),
+])
+def test_identifier_checksum_ok(value, country, kind, expected):
+    assert identifier_checksum_ok(value, country, kind) is expected
+
+
+# ---------------------------------------------------------------------------------- addresses
+
+@pytest.mark.parametrize("variants", [
+    ["720001, г. Бишкек, ул. Киевская, д. 77, офис 5",
+     "г Бишкек, улица Киевская, дом 77, оф. 5",
+     "Bishkek city, Kievskaya street 77, office 5",
+     "BISHKEK, UL. KIEVSKAYA, 77, OF. 5"],
+    ["Москва, проспект Мира, д. 10, кв. 3", "Moskva, pr. Mira, 10, kv 3"],
+])
+def test_address_key_variants_meet(variants):
+    keys = {address_key(v) for v in variants}
+    assert len(keys) == 1, dict(zip(variants, map(address_key, variants)))
+    assert None not in keys
+
+
+def test_address_key_keeps_numbers_apart():
+    assert address_key("Бишкек, ул. Киевская, 77") != address_key("Бишкек, ул. Киевская, 78")
+    assert address_key(None) is None
+    assert address_key("ул. д. офис") is None
+
+
+# -------------------------------------------------------------------------------- vectorised
+
+def test_map_unique_matches_per_value_calls():
+    column = pd.Series(["RU", "Russia", None, "Киргизия", "RU", float("nan")])
+    assert map_unique(column, normalize_country) == [normalize_country(v) for v in column]
+    dates = ["01.02.2023", "1.2.2023", "junk"]
+    assert map_unique(dates, parse_date, ["%d.%m.%Y"]) == [
+        dt.date(2023, 2, 1), dt.date(2023, 2, 1), None]
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import loaders.normalize
+
+    result = doctest.testmod(loaders.normalize)
+    assert result.attempted > 0 and result.failed == 0

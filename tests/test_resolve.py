@@ -1,0 +1,356 @@
+"""Entity ids and company resolution: the pairwise decision on a labelled fixture, and the
+Resolver's joins, merges, candidates and determinism."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loaders import LoaderError
+from loaders.columns import RESOLVED
+from loaders.normalize import identifier_checksum_ok, name_key
+from loaders.resolve import (
+    CANDIDATE_THRESHOLD,
+    MERGE_THRESHOLD,
+    Resolver,
+    ResolveError,
+    address_id,
+    company_id,
+    make_id,
+    person_id,
+    same_company,
+    shipment_id,
+)
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Valid Russian numbers (checked in test_numbers_are_what_the_tests_assume)
+OGRN_A, INN_A = "1027700132195", "7707083893"
+OGRN_B, INN_B = "1025400000010", "5401234566"
+INN_C = "7720123457"
+INN_BAD = "7707083894"   # INN_A with a wrong check digit
+
+
+def test_numbers_are_what_the_tests_assume():
+    for number in (OGRN_A, INN_A, OGRN_B, INN_B, INN_C):
+        assert identifier_checksum_ok(number, "RU") is True, number
+    assert identifier_checksum_ok(INN_BAD, "RU") is False
+
+
+# ------------------------------------------------------------------------- pairwise decision
+
+def test_same_company_precision_and_recall_on_name_pairs():
+    pairs = pd.read_csv(FIXTURES / "name_pairs.csv", dtype=str, keep_default_na=False,
+                        encoding="utf-8")
+    assert list(pairs.columns) == ["name_a", "country_a", "name_b", "country_b", "same", "note"]
+    assert len(pairs) >= 60
+    labels = pairs["same"].map({"1": True, "0": False})
+    assert labels.notna().all()
+    assert (~labels).sum() >= 20
+
+    decisions = [same_company(r.name_a, r.country_a, r.name_b, r.country_b)[0]
+                 for r in pairs.itertuples()]
+    tp = sum(d and s for d, s in zip(decisions, labels))
+    fp = sum(d and not s for d, s in zip(decisions, labels))
+    fn = sum(s and not d for d, s in zip(decisions, labels))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    wrong = [f"{'missed' if s else 'merged'}: {r.name_a!r} / {r.name_b!r} ({r.note})"
+             for r, d, s in zip(pairs.itertuples(), decisions, labels) if d != s]
+    print(f"\nsame_company on {len(pairs)} pairs ({int(labels.sum())} same, "
+          f"{int((~labels).sum())} different): precision {precision:.3f}, recall {recall:.3f}")
+    for line in wrong:
+        print("  " + line)
+    assert precision >= 0.95
+    assert recall >= 0.95
+
+
+def test_same_company_is_symmetric_and_scores_in_range():
+    pairs = pd.read_csv(FIXTURES / "name_pairs.csv", dtype=str, keep_default_na=False)
+    for r in pairs.itertuples():
+        forward = same_company(r.name_a, r.country_a, r.name_b, r.country_b)
+        backward = same_company(r.name_b, r.country_b, r.name_a, r.country_a)
+        assert forward == backward
+        assert 0.0 <= forward[1] <= 1.0
+
+
+def test_same_company_never_merges_across_countries_or_junk():
+    assert same_company("Radiokom", "RU", "Radiokom", "KG") == (False, 1.0)
+    assert same_company("Radiokom", "RU", "Radiokom", "nowhere")[0] is False
+    assert same_company("n/a", "RU", "Radiokom", "RU") == (False, 0.0)
+
+
+# ---------------------------------------------------------------------------------------- ids
+
+def test_make_id_is_stable_and_tagged():
+    a = make_id("co", "RU", "id", INN_A)
+    assert a == make_id("co", " RU ", "id", INN_A)
+    assert a.startswith("co-") and len(a) == 3 + 40
+    assert a != make_id("pe", "RU", "id", INN_A)
+    # parts are separated, not concatenated
+    assert make_id("co", "ab", "c") != make_id("co", "a", "bc")
+    with pytest.raises(ResolveError):
+        make_id("co", None, "", float("nan"))
+    with pytest.raises(LoaderError):
+        make_id("", "x")
+
+
+def test_ids_are_the_same_in_another_process():
+    code = ("from loaders.resolve import company_id, shipment_id, person_id;"
+            f"print(company_id('RU', '{OGRN_A}'), shipment_id('KG-IM-17'),"
+            " person_id('Иванов Иван', 'RU'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    assert out == [company_id("RU", OGRN_A), shipment_id("KG-IM-17"),
+                   person_id("Иванов Иван", "RU")]
+
+
+def test_company_id_priority():
+    by_reg = company_id("RU", OGRN_A, INN_A, "Radiokom")
+    assert by_reg == company_id("Россия", OGRN_A)
+    assert company_id("RU", None, INN_A, "Radiokom") == company_id("RU", tax_id=INN_A)
+    # one id space: a trade party's id that is a registration number lands on the company
+    assert company_id("RU", tax_id=OGRN_A) == by_reg
+    by_name = company_id("RU", name="ООО «Радиоком»")
+    assert by_name == company_id("RUS", name="RADIOKOM LLC")
+    assert by_name != company_id("KG", name="ООО «Радиоком»")
+    assert by_name != by_reg
+    assert company_id("RU", "n/a", "", "---") is None
+
+
+def test_person_address_shipment_ids():
+    assert person_id("Иванов Иван Иванович", "RU") == person_id("Ivan Ivanovich Ivanov", "RUS")
+    assert person_id("Ivan Ivanov", "RU") != person_id("Ivan Ivanov", "KG")
+    assert person_id("Ivan Ivanov", "RU", "4510 123456") == person_id("I. I.", "KG", "4510123456")
+    assert person_id(None) is None
+    assert person_id("Ivan Ivanov").startswith("pe-")
+    assert address_id("г. Бишкек, ул. Киевская, д. 77, офис 5", "KG") == address_id(
+        "Bishkek city, Kievskaya street 77, office 5", "Kyrgyzstan")
+    assert address_id("г. Бишкек, ул. Киевская, д. 77", "KG") != address_id(
+        "г. Бишкек, ул. Киевская, д. 77", "KZ")
+    assert address_id("", "KG") is None
+    assert shipment_id("KG-IM-17").startswith("sh-")
+    assert shipment_id("KG-IM-17") != shipment_id("KG-IM-18")
+    assert shipment_id("1", source="a.csv") != shipment_id("1", source="b.csv")
+
+
+# ----------------------------------------------------------------------------------- resolver
+
+def _registry() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"country": "RU", "name": "ООО «Радиоком»", "name_latin": None,
+         "aliases": "Радиоком-Москва; RK Group", "registration_number": OGRN_A, "tax_id": INN_A},
+        {"country": "Russia", "name": "АО «Спецстроймонтаж»", "name_latin": "Spetsstroymontazh JSC",
+         "aliases": None, "registration_number": OGRN_B, "tax_id": INN_B},
+        {"country": "KG", "name": "ОсОО «Ала-Тоо Трейд»", "name_latin": None, "aliases": None,
+         "registration_number": "123456-3301-OOO", "tax_id": "01234567891011"},
+    ])
+
+
+@pytest.fixture()
+def resolver() -> Resolver:
+    return Resolver.from_companies(_registry())
+
+
+def test_add_companies_returns_ids_aligned_with_the_frame():
+    frame = _registry()
+    frame.index = [10, 11, 12]
+    ids = Resolver().add_companies(frame)
+    assert list(ids.index) == [10, 11, 12]
+    assert ids[10] == company_id("RU", OGRN_A)
+    assert ids[11] == company_id("RU", OGRN_B)
+    assert ids.nunique() == 3
+
+
+def test_registry_join_by_id_in_another_script(resolver):
+    radiokom = company_id("RU", OGRN_A)
+    # the trade record's id is the INN, its name is written in Latin
+    assert resolver.resolve_company("RADIOKOM LLC", "Russia", INN_A) == radiokom
+    # or the OGRN, and a name the registry does not know at all
+    assert resolver.resolve_company("Moscow Radio Components", "RU", OGRN_A) == radiokom
+    names = resolver.names_seen()[radiokom]
+    assert {"ООО «Радиоком»", "RADIOKOM LLC", "Moscow Radio Components", "RK Group"} <= names
+    # a name first seen with the id now resolves without it
+    assert resolver.resolve_company("Moscow Radio Components", "RU") == radiokom
+
+
+def test_registry_join_by_name_key_without_id(resolver):
+    radiokom = company_id("RU", OGRN_A)
+    for name in ("OOO Radiokom", "Radiokom", "Общество с ограниченной ответственностью Радиоком",
+                 "RK GROUP", "Radiokom-Moskva"):
+        assert resolver.resolve_company(name, "RU") == radiokom, name
+    # Latin name given by the registry
+    assert resolver.resolve_company("SPETSSTROYMONTAZH", "RU") == company_id("RU", OGRN_B)
+    # ids and names only join within the country
+    assert resolver.resolve_company("Radiokom", "KZ") != radiokom
+    assert resolver.resolve_company("Radiokom", "KG", INN_A) != radiokom
+    assert resolver.resolve_company("Ala-Too Trade LLC", "Kyrgyzstan") == company_id(
+        "KG", "123456-3301-OOO")
+
+
+def test_typo_merges_only_above_the_threshold(resolver):
+    stroy = company_id("RU", OGRN_B)
+    # one slip in a long name: merged
+    assert resolver.resolve_company("Spetsstroymontash", "RU") == stroy
+    assert resolver.resolve_company("ООО Спецстроймотнаж", "RU") == stroy   # swapped letters
+    # two slips are not a typo
+    assert resolver.resolve_company("Spetsstroymantash", "RU") != stroy
+    assert same_company("Spetsstroymontazh", "RU", "Spetsstroymontash", "RU")[1] >= MERGE_THRESHOLD
+
+    # the same typo in a short name is no proof: not merged
+    short = Resolver.from_companies(pd.DataFrame([
+        {"country": "RU", "name": "Ромашка", "registration_number": OGRN_A}]))
+    assert short.resolve_company("Ромашко", "RU") != company_id("RU", OGRN_A)
+    # a stricter threshold turns the long-name merge down too
+    strict = Resolver.from_companies(_registry(), merge_threshold=0.95)
+    assert strict.resolve_company("Spetsstroymontash", "RU") != stroy
+
+
+def test_near_miss_is_a_candidate_not_a_merge(resolver):
+    radiokom = company_id("RU", OGRN_A)
+    other = resolver.resolve_company("ООО «Радиокон»", "RU")
+    assert other != radiokom
+    assert other == company_id("RU", name="Радиокон")
+    candidates = resolver.candidates()
+    assert list(candidates.columns) == list(RESOLVED["candidates"])
+    row = candidates[(candidates.entity_id == other) & (candidates.other_entity_id == radiokom)]
+    assert len(row) == 1
+    assert CANDIDATE_THRESHOLD <= row.score.iloc[0] < MERGE_THRESHOLD
+    assert row.method.iloc[0] == "name_fuzzy"
+    # numbered sister companies are candidates too, never merges
+    one = resolver.resolve_company("Stroy-1", "RU")
+    two = resolver.resolve_company("Stroy-2", "RU")
+    assert one != two
+    pairs = {frozenset(p) for p in zip(resolver.candidates().entity_id,
+                                        resolver.candidates().other_entity_id)}
+    assert frozenset((one, two)) in pairs
+    # unrelated names are neither
+    resolver.resolve_company("Gulf Star General Trading", "RU")
+    assert len(resolver.candidates()) == 2
+
+
+def test_failed_checksum_is_recorded_and_not_used(resolver):
+    radiokom = company_id("RU", OGRN_A)
+    # INN_BAD differs from INN_A by the check digit only; the name is someone else's
+    got = resolver.resolve_company("Vostok Komplekt", "RU", INN_BAD)
+    assert got != radiokom
+    assert got == company_id("RU", name="Vostok Komplekt")   # not an id-based id
+    problems = resolver.identifier_problems()
+    assert ((problems.identifier == INN_BAD) & (problems.reason == "checksum_failed")).any()
+    # a bad id beside a known name: the name decides
+    assert resolver.resolve_company("OOO Radiokom", "RU", INN_BAD) == radiokom
+    # and the bad id never became a key for anyone
+    assert resolver.resolve_company("Something Else Entirely", "RU", INN_BAD) != got
+
+
+def test_same_name_with_another_valid_id_is_another_company(resolver):
+    radiokom = company_id("RU", OGRN_A)
+    namesake = resolver.resolve_company("Radiokom LLC", "RU", INN_C)
+    assert namesake != radiokom
+    assert namesake == company_id("RU", tax_id=INN_C)
+    row = resolver.candidates().query("entity_id == @namesake")
+    assert row.other_entity_id.tolist() == [radiokom]
+    assert row.method.tolist() == ["name_exact_other_id"]
+    # now the bare name is ambiguous: neither company gets it silently
+    bare = resolver.resolve_company("Radiokom", "RU")
+    assert bare not in (radiokom, namesake)
+
+
+def test_trade_only_parties_unify_among_themselves():
+    resolver = Resolver()
+    a = resolver.resolve_company("ООО «Тензор-Юг»", "RU")
+    b = resolver.resolve_company("OOO Tenzor-Yug", "Россия")
+    c = resolver.resolve_company("TENZOR YUG LLC", "RUS")
+    assert a == b == c == company_id("RU", name="Тензор-Юг")
+    assert resolver.names_seen()[a] == {"ООО «Тензор-Юг»", "OOO Tenzor-Yug", "TENZOR YUG LLC"}
+    # the same unregistered id under two spellings is one company, and lends its name
+    d = resolver.resolve_company("ООО «Микрон Плюс»", "RU", INN_C)
+    e = resolver.resolve_company("Mikron Plus", "RU", INN_C)
+    f = resolver.resolve_company("Микрон Плюс", "RU")
+    assert d == e == f == company_id("RU", tax_id=INN_C)
+    assert resolver.resolve_company("Tenzor-Yug", "KZ") != a
+    assert len(resolver) == 3
+
+
+def test_junk_parties_resolve_to_none(resolver):
+    assert resolver.resolve_company("Radiokom", "Atlantis") is None
+    assert resolver.resolve_company(None, "RU") is None
+    assert resolver.resolve_company("n/a", "RU", "n/a") is None
+    assert resolver.resolve_company(float("nan"), "RU", float("nan")) is None
+    # an id alone is enough
+    assert resolver.resolve_company(None, "RU", INN_A) == company_id("RU", OGRN_A)
+
+
+def test_resolver_ids_are_deterministic_across_instances():
+    parties = [("RADIOKOM LLC", "RU", INN_A), ("Radiokon", "RU", None),
+               ("Spetsstroymontash", "Russia", None), ("Tenzor-Yug", "RU", None),
+               ("Stroy-1", "RU", None), ("Mikron Plus", "RU", INN_C), ("Radiokom", "KG", None),
+               ("Vostok", "RU", INN_BAD)]
+    first, second = Resolver.from_companies(_registry()), Resolver.from_companies(_registry())
+    ids_first = [first.resolve_company(*p) for p in parties]
+    ids_second = [second.resolve_company(*p) for p in parties]
+    assert ids_first == ids_second
+    pd.testing.assert_frame_equal(first.candidates(), second.candidates())
+    assert first.names_seen() == second.names_seen()
+
+
+def test_cached_answers_equal_fresh_ones(resolver):
+    names = ["OOO Radiokom", "Radiokon", "Spetsstroymontash", "Tenzor"] * 3
+    got = resolver.resolve_companies(names, ["RU"] * len(names))
+    assert got[:4] == got[4:8] == got[8:]
+    fresh = Resolver.from_companies(_registry())
+    assert [fresh.resolve_company(n, "RU") for n in names[:4]] == got[:4]
+
+
+def test_entities_frame(resolver):
+    resolver.resolve_company("Tenzor", "RU")
+    frame = resolver.entities()
+    assert list(frame.columns) == ["entity_id", "name", "names", "country", "identifiers",
+                                   "in_registry"]
+    radiokom = frame.set_index("entity_id").loc[company_id("RU", OGRN_A)]
+    assert radiokom["name"] == "ООО «Радиоком»"
+    assert radiokom["identifiers"] == sorted([OGRN_A, INN_A])
+    assert bool(radiokom["in_registry"]) is True
+    assert frame.in_registry.sum() == 3 and len(frame) == 4
+
+
+def test_registry_rows_about_one_company_merge_and_namesakes_are_flagged():
+    frame = pd.DataFrame([
+        {"country": "RU", "name": "ООО «Радиоком»", "registration_number": OGRN_A},
+        {"country": "RU", "name": "Radiokom LLC", "registration_number": OGRN_A,
+         "tax_id": INN_A},
+        {"country": "RU", "name": "ООО «Радиоком»", "registration_number": OGRN_B},
+    ])
+    resolver = Resolver()
+    ids = resolver.add_companies(frame)
+    assert ids[0] == ids[1] != ids[2]
+    assert resolver.resolve_company("x", "RU", INN_A) == ids[0]
+    candidates = resolver.candidates()
+    assert candidates[["entity_id", "other_entity_id", "method"]].values.tolist() == [
+        [ids[2], ids[0], "name_exact"]]
+
+
+def test_thresholds_are_checked():
+    with pytest.raises(ResolveError):
+        Resolver(merge_threshold=0.7, candidate_threshold=0.8)
+    with pytest.raises(ResolveError):
+        Resolver(merge_threshold=1.5)
+
+
+def test_name_keys_used_by_the_resolver_are_the_public_ones(resolver):
+    # a party resolved by name lands on the entity whose key equals the party's key
+    assert name_key("Радиоком-Москва") in {name_key(n) for n in
+                                          resolver.names_seen()[company_id("RU", OGRN_A)]}
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    import loaders.resolve
+
+    result = doctest.testmod(loaders.resolve)
+    assert result.attempted > 0 and result.failed == 0
