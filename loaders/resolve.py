@@ -539,7 +539,8 @@ class Resolver:
                 anchor: bool = True) -> _Entity:
         self._add_name(entity, name, anchor)
         if ident and not self._contradicts(entity, ident):
-            if self._by_id.setdefault((entity.country, ident), entity.entity_id) == entity.entity_id:
+            owner = self._by_id.setdefault((entity.country, ident), entity.entity_id)
+            if owner == entity.entity_id:
                 entity.identifiers.add(ident)
         return entity
 
