@@ -130,9 +130,12 @@ FRONT_WEIGHTS: dict[str, float] = {
     "TRANSIT_JURISDICTION": 0.05,
     "ACTIVITY_MISMATCH": 0.15,
     "CHAIN_INTERMEDIARY": 0.30,
+    "LISTED": 0.15,
 }
-# Companies scoring below this are left out of `tracegraph fronts` by default.
-FRONT_MIN_SCORE = 0.2
+# Companies scoring below this are left out of `tracegraph fronts` by default. No single
+# flag reaches it, even with TRANSIT_JURISDICTION on top: exporting to Russia from Almaty
+# is not a front on its own.
+FRONT_MIN_SCORE = 0.4
 # In the second pass, companies scoring at least this on their own flags count as the
 # "other suspects" that SHARED_OFFICER looks for.
 FRONT_SUSPECT_SCORE = 0.5
@@ -151,8 +154,8 @@ FRONT_THRESHOLDS: dict[str, float] = {
     "dest_share": 0.5,
     # share of trade in CHPL headings
     "chpl_share": 0.5,
-    # young co-located companies trading the same goods, besides the company itself
-    "shared_address_young": 2,
+    # young co-located companies trading a heading it trades, besides the company itself
+    "shared_address_young": 1,
     # liquidated within this many days of incorporation
     "liquidated_days": 3 * 365,
 }
