@@ -424,3 +424,22 @@ def test_run_query_refuses_to_write(catalog_graph, tmp_path):
     with pytest.raises(QueryRunError):
         run_query(catalog_graph.driver, "broken-question", {}, catalog_graph.database, catalog)
     assert catalog_graph.read("MATCH (c:Company {id: 'x'}) RETURN count(c) AS n")[0]["n"] == 0
+
+
+# --- the same graph through the NetworkX projection ------------------------------------------
+
+
+def test_network_exposure_agrees_with_the_canned_query(catalog_graph):
+    """queries.network on graph.read's projection and the Cypher question measure the same."""
+    from graph.read import projection
+    from queries.network import exposure
+
+    canned = _run(catalog_graph, "within-hops-of-listed", {"max_hops": "4"})
+    computed = exposure(projection(catalog_graph), max_hops=4)
+    unlisted = computed[~computed["listed"] & computed["hops"].notna()]
+    assert dict(zip(unlisted["entity_id"], unlisted["hops"].astype(int))) == dict(
+        zip(canned["entity_id"], canned["hops"])
+    )
+    owned = computed.set_index("entity_id").loc["c-own-am"]
+    assert owned["listed_ownership_pct"] == pytest.approx(60.0)
+    assert bool(owned["owned_50pct_by_listed"]) is True
