@@ -104,6 +104,12 @@ _SEED_ABOVE = 150
 _ITERATION_BUDGET = 150_000
 _MIN_ITERATIONS = 60
 
+_LABEL_SIZES = {"Listed": 22, "DefenceBuyer": 22, "FrontSuspect": 18, "Intermediary": 18, "Supplier": 15}
+
+# On maps above this many nodes, up to 25 of this many ranked candidates keep readable labels.
+_KEY_LABELS_ABOVE = 40
+_KEY_LABELS = 60
+
 _NODE_KEYS = {"kind", "name", "country", "roles", "value_usd", "score", "reasons",
               "registration_number", "evidence"}
 _EDGE_KEYS = {"type", "hs_code", "first_date", "last_date", "date", "quantity", "unit",
@@ -406,10 +412,14 @@ def _vis_node(rec: dict[str, Any], focus: bool) -> dict[str, Any]:
         "borderWidth": 4 if others else 1.5,
         "borderWidthSelected": 5 if others else 3,
     }
+    # Important nodes get bigger labels, so zoomed out (where vis hides small
+    # text) the overview still names the buyers and intermediaries.
+    font = _LABEL_SIZES.get(primary, 13)
     if focus:
         node["shadow"] = {"enabled": True, "color": "rgba(0,0,0,0.45)", "size": 16, "x": 0, "y": 0}
-        node["font"] = {"size": 16, "strokeWidth": 4}
         node["mass"] = 2
+        font += 4
+    node["font"] = {"size": font}
     return node
 
 
@@ -440,12 +450,13 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
             # at 2,000 nodes than the default 0.5, and no visible difference here.
             "forceAtlas2Based": {
                 "theta": 1.0 if seeded else 0.5,
-                "gravitationalConstant": -70,
+                "gravitationalConstant": -70 if seeded else -160,
                 "centralGravity": 0.008,
-                "springLength": 110,
+                # small maps carry edge labels and need room for them
+                "springLength": 110 if seeded else 230,
                 "springConstant": 0.06,
                 "damping": 0.5,
-                "avoidOverlap": 0.0,
+                "avoidOverlap": 0.0 if seeded else 0.5,
             },
             "maxVelocity": 60,
             "minVelocity": 1.0,
@@ -465,7 +476,7 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
         "nodes": {
             "font": {"size": 13, "face": "system-ui,sans-serif", "color": "#1f2933",
                      "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"label": {"drawThreshold": 7}},
+            "scaling": {"label": {"drawThreshold": 5}},
         },
         "edges": {
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.55}},
@@ -531,7 +542,7 @@ class _Builder:
             color={"background": style.SUMMARY_COLOUR, "border": "#7b8a95",
                    "highlight": {"background": "#ffffff", "border": "#000000"}},
             shapeProperties={"borderDashes": [4, 3]},
-            font={"size": 12, "color": "#37474f"}, borderWidth=1.5,
+            font={"size": 18, "color": "#37474f"}, borderWidth=1.5,
             size=style.node_size(total), mass=1 + math.log10(count),
         )
         member_lines = []
@@ -842,6 +853,7 @@ def build_map(
         "graphNodes": graph.number_of_nodes(),
         "graphEdges": graph.number_of_edges(),
         "focus": sorted(str(f) for f in focus_set),
+        "keyLabels": _key_labels(folding, focus_set, records, rank),
     }
     payload = {"nodes": nodes, "edges": edges, "options": json.loads(options_json),
                "details": builder.details, "meta": meta}
@@ -876,6 +888,21 @@ def build_map(
         # base64 hashes in quotes, made here: nothing from the data
         csp_scripts=Markup(" ".join((_csp_hash(vis_js), _csp_hash(map_js)))),
     )
+
+
+def _key_labels(folding: Folding, focus: set[Hashable], records: dict[Hashable, dict[str, Any]],
+                rank: Any) -> list[str]:
+    """Nodes whose labels the page keeps readable at any zoom: focus, then top roles.
+
+    vis-network hides labels that get small when zoomed out; on a big map the
+    overview would name nothing. A few names stay; the rest appear on zooming in.
+    """
+    if folding.node_count <= _KEY_LABELS_ABOVE:
+        return []
+    flagged = [n for n in folding.kept if n in focus or style.primary_role(records[n]["roles"])]
+    flagged.sort(key=lambda n: (n not in focus, rank(n)))
+    biggest = sorted(folding.summaries.values(), key=lambda s: -len(s.members))
+    return ([records[n]["id"] for n in flagged] + [s.id for s in biggest])[:_KEY_LABELS]
 
 
 def _network_data(net: Network, folding: Folding, graph: nx.Graph) -> tuple[Any, ...]:

@@ -93,8 +93,54 @@
   var edges = new vis.DataSet(data.edges);
   var network = new vis.Network(container, {nodes: [], edges: []}, data.options);
 
+  // Key nodes keep a label of readable screen size however far the map is zoomed
+  // out, placed greedily in rank order and skipped where they would overlap.
+  var keyLabels = (data.meta && data.meta.keyLabels) || [];
+  var baseFont = {}, radius = {}, labelText = {}, inside = {}, enlarged = {};
+  data.nodes.forEach(function (n) {
+    baseFont[n.id] = (n.font && n.font.size) || 13;
+    radius[n.id] = n.size || 10;
+    labelText[n.id] = String(n.label || "");
+    inside[n.id] = n.shape === "box";
+  });
+  var relabelPending = false;
+  var SCREEN_PX = 12, MAX_KEY_LABELS = 25;
+  function relabel() {
+    relabelPending = false;
+    if (!keyLabels.length) { return; }
+    var scale = Math.max(network.getScale(), 0.01);
+    var placed = [], updates = [];
+    keyLabels.forEach(function (id) {
+      var size = baseFont[id];
+      if (placed.length < MAX_KEY_LABELS) {
+        var p = network.canvasToDOM(network.getPosition(id));
+        var px = Math.max(SCREEN_PX, size * scale);
+        var w = labelText[id].length * px * 0.6 + 6, h = px * 1.5;
+        // labels sit below dots, triangles...; a box carries its label inside
+        var top = inside[id] ? p.y - h / 2 : p.y + radius[id] * scale + 2;
+        var box = {x: p.x - w / 2, y: top, w: w, h: h};
+        var clash = placed.some(function (b) {
+          return box.x < b.x + b.w && b.x < box.x + box.w && box.y < b.y + b.h && b.y < box.y + box.h;
+        });
+        if (!clash) {
+          placed.push(box);
+          size = Math.max(size, Math.min(60, SCREEN_PX / scale));
+        }
+      }
+      if ((enlarged[id] || baseFont[id]) !== size) {
+        enlarged[id] = size;
+        updates.push({id: id, font: {size: size}});
+      }
+    });
+    if (updates.length) { nodes.update(updates); }
+  }
+  network.on("zoom", function () {
+    if (!relabelPending) { relabelPending = true; window.requestAnimationFrame(relabel); }
+  });
+
   function finishLayout() {
     if (api.stabilized) { return; }
+    relabel();
     // Physics off once laid out: the map holds still and nodes move only when dragged.
     network.setOptions({physics: false});
     api.timings.stabilized = performance.now() - t0;
