@@ -58,13 +58,6 @@ def _batches(rows: list, size: int) -> Iterator[list]:
         yield rows[start:start + size]
 
 
-_COMPANY_PROPS = ("country", "registration_number", "tax_id", "incorporation_date",
-                  "dissolution_date", "status", "legal_form", "activity_code", "name_key")
-_SHIPMENT_PROPS = ("record_id", "date", "hs_code", "hs6", "description", "quantity", "unit",
-                   "net_weight_kg", "value_usd", "origin_country", "reporter", "source",
-                   "exporter_country", "importer_country")
-
-
 class GraphWriter:
     """Writes the RESOLVED frames of loaders/columns.py, batch by batch.
 
@@ -119,15 +112,18 @@ class GraphWriter:
         ``name`` is set once, by the first row that names the company; a registry row
         (``from_registry`` true) overrides a name first seen in trade records.
         """
-        cols = ("entity_id", "name", "names", "address_id", "from_registry", "line_number",
-                *_COMPANY_PROPS)
+        structural = ("entity_id", "name", "names", "address_id", "from_registry", "line_number")
+        keys = [c for c in frame.columns if c not in structural]
         rows = []
-        for r in records(frame, cols):
+        for r in records(frame, (*structural, *keys)):
             if not r["entity_id"]:
                 continue
             names = sorted({n for n in (r["names"] or []) if n} | ({r["name"]} if r["name"] else set()))
+            props = _props(r, keys)
+            if r["from_registry"]:
+                props["in_registry"] = True
             rows.append({"id": r["entity_id"], "name": r["name"], "names": names,
-                         "registry": bool(r["from_registry"]), "props": _props(r, _COMPANY_PROPS),
+                         "registry": bool(r["from_registry"]), "props": props,
                          "address": r["address_id"], "line": r["line_number"]})
         self._run(
             f"UNWIND $rows AS row MERGE (c:{node('Company')} {{id: row.id}}) "
@@ -236,12 +232,13 @@ class GraphWriter:
         written in one transaction, so one that exists is complete. New ones are created
         with CREATE, which is what makes this fast. Returns the number created.
         """
-        cols = ("shipment_id", "exporter_entity_id", "importer_entity_id", "line_number",
-                *_SHIPMENT_PROPS)
+        structural = ("shipment_id", "exporter_entity_id", "importer_entity_id", "line_number")
+        # unknown extra columns of the file are kept as properties (CONTRACT.md)
+        keys = [c for c in frame.columns if c not in structural]
         rows = [{"id": r["shipment_id"], "exporter": r["exporter_entity_id"],
-                 "importer": r["importer_entity_id"], "hs6": r["hs6"], "line": r["line_number"],
-                 "props": _props(r, _SHIPMENT_PROPS)}
-                for r in records(frame, cols) if r["shipment_id"]]
+                 "importer": r["importer_entity_id"], "hs6": r.get("hs6"),
+                 "line": r["line_number"], "props": _props(r, keys)}
+                for r in records(frame, (*structural, *keys)) if r["shipment_id"]]
         if not rows:
             return 0
         self.write_hs_codes({r["hs6"] for r in rows})

@@ -2,7 +2,8 @@
 
 Two shipment rows are mirrors when they carry the same goods (HS6), the same parties
 (resolved exporter and importer), the same quantity (or weight, or value, when quantity is
-missing), dates at most a few days apart, and were reported by different countries.
+missing), dates at most a few days apart, and were reported by different countries, the
+export declaration not later than the import one.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ __all__ = ["find_mirrors", "MIRROR_MAX_DAYS", "MIRROR_TOLERANCE"]
 MIRROR_MAX_DAYS = 7
 # declarations round differently on each side (units, weights to the kilogram)
 MIRROR_TOLERANCE = 0.02
+# how many later declarations of the same parties and goods a declaration is compared with
+MIRROR_NEIGHBOURS = 8
 
 
 def _measure(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -28,6 +31,16 @@ def _measure(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
             amount = amount.where(~has, values)
             kind = kind.where(~has, column)
     return amount, kind
+
+
+def _side(frame: pd.DataFrame) -> pd.Series:
+    """Whose customs declared the row: "export", "import" or "" when the reporter is neither."""
+    side = pd.Series("", index=frame.index, dtype=object)
+    if "exporter_country" in frame:
+        side = side.mask(frame["reporter"] == frame["exporter_country"], "export")
+    if "importer_country" in frame:
+        side = side.mask(frame["reporter"] == frame["importer_country"], "import")
+    return side
 
 
 def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
@@ -74,19 +87,33 @@ def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
     if "record_id" not in frame:
         frame["record_id"] = frame["shipment_id"]
     keys = ["exporter_entity_id", "importer_entity_id", "hs6", "measure"]
-    left = frame[keys + ["shipment_id", "record_id", "day", "amount", "reporter"]]
-    pairs = left.merge(left, on=keys, suffixes=("_a", "_b"))
-    pairs = pairs[pairs["reporter_a"] != pairs["reporter_b"]]
-    # each unordered pair once, with the kept declaration on the left
-    order_a = list(zip(pairs["day_a"], pairs["record_id_a"]))
-    order_b = list(zip(pairs["day_b"], pairs["record_id_b"]))
-    pairs = pairs[[a < b for a, b in zip(order_a, order_b)]]
-    gap = (pairs["day_b"] - pairs["day_a"]).dt.days.abs()
-    big = pairs[["amount_a", "amount_b"]].max(axis=1)
-    close = (pairs["amount_a"] - pairs["amount_b"]).abs() <= tolerance * big
-    pairs = pairs[(gap <= max_days) & close].assign(gap=gap)
-    if pairs.empty:
-        return pd.DataFrame(columns=columns)
+    frame = frame.sort_values(keys + ["day", "record_id"]).reset_index(drop=True)
+    # Twins are days apart, so each row is compared with the next few rows of the same
+    # parties and goods only: linear in the number of shipments, where a self-join on the
+    # keys would be quadratic in the busiest trade relationship.
+    same_group = pd.Series(True, index=frame.index)
+    candidates = []
+    for step in range(1, MIRROR_NEIGHBOURS + 1):
+        later = frame.shift(-step)
+        same_group = same_group & (frame[keys] == later[keys]).all(axis=1)
+        if not same_group.any():
+            break
+        gap = (later["day"] - frame["day"]).dt.days
+        big = pd.concat([frame["amount"], later["amount"]], axis=1).max(axis=1)
+        close = (frame["amount"] - later["amount"]).abs() <= tolerance * big
+        # goods are declared for export before (or on the day) they are declared on arrival
+        import_first = (_side(frame) == "import") & (_side(later) == "export") & (gap > 0)
+        hit = (same_group & (gap <= max_days) & close & ~import_first
+               & (frame["reporter"] != later["reporter"]))
+        candidates.append(pd.DataFrame({
+            "shipment_id_a": frame.loc[hit, "shipment_id"],
+            "shipment_id_b": later.loc[hit, "shipment_id"],
+            "record_id_a": frame.loc[hit, "record_id"],
+            "record_id_b": later.loc[hit, "record_id"],
+            "gap": gap[hit],
+        }))
+        same_group = same_group & (gap <= max_days)
+    pairs = pd.concat(candidates) if candidates else pd.DataFrame()
     # one to one: closest in date first, each declaration used once
     pairs = pairs.sort_values(["gap", "record_id_a", "record_id_b"])
     used: set[str] = set()
