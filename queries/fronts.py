@@ -107,10 +107,11 @@ def score_fronts(
 
     - ``NEW_COMPANY(days_to_first_trade=N)``: first trade on or after `since`, incorporated
       after `since` or within ``new_company_days`` of its first trade.
-    - ``DORMANT_THEN_ACTIVE(years=N)``: incorporated before `since`, no trade for N >=
-      ``dormant_years`` years, then trade after `since`.
-    - ``NO_PRIOR_HISTORY(pct=N)``: an older company whose trade after `since` is N % in
-      headings it never traded before.
+    - ``DORMANT_THEN_ACTIVE(years=N)``: incorporated before `since`, no trade seen for N >=
+      ``dormant_years`` years (counted from its last trade, its incorporation or the first
+      record of the data, whichever is latest), then trade after `since`.
+    - ``NO_PRIOR_HISTORY(pct=N)``: an older company, seen for at least a year before,
+      whose trade after `since` is N % in headings it never traded before.
     - ``PASS_THROUGH(ratio=R)``: per heading, min(in, out) / max(in, out) after `since`,
       averaged over headings by number of shipments (quantity, else weight, else value).
     - ``DEST_SHARE(pct=N)``: exports (by value) to the destinations, for companies outside.
@@ -238,6 +239,7 @@ def _per_company(co: pd.DataFrame, trade: pd.DataFrame, since: pd.Timestamp,
     dates["country_seen"] = trade.groupby("entity")["own_country"].agg(
         lambda x: x.mode().iloc[0] if x.notna().any() else None)
     facts = co.join(dates, how="outer")
+    facts["data_start"] = trade["date"].min() if len(trade) else pd.NaT
     facts["country"] = facts["country"].where(facts["country"].notna(), facts["country_seen"])
     inc = facts["incorporation_date"]
     days = (facts["first_trade"] - inc).dt.days
@@ -280,7 +282,10 @@ def _dormant(facts: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
     f = facts[facts["first_after"].notna() & facts["incorporation_date"].notna()
               & ~facts["young"]]
     f = f[f["incorporation_date"] < f["first_after"]]
+    # silence is only seen where the records reach: a data set that starts in 2023 says
+    # nothing about 2015, so the years counted start no earlier than its first record
     prior = f["last_before"].where(f["last_before"].notna(), f["incorporation_date"])
+    prior = prior.where(prior > f["data_start"], f["data_start"])
     years = (f["first_after"] - prior).dt.days / 365.25
     hit = years >= th["dormant_years"]
     return _flags(f.index[hit], "DORMANT_THEN_ACTIVE", 1.0,
@@ -302,8 +307,12 @@ def _no_prior_history(facts: pd.DataFrame, trade: pd.DataFrame,
                       th: Mapping[str, float]) -> pd.DataFrame:
     # only an older company (or one with trade before) can lack a history: for a new one the
     # flag would just repeat NEW_COMPANY
+    # and only where the records show at least a year of its life before that trade
+    seen_from = facts["incorporation_date"].where(
+        facts["incorporation_date"] > facts["data_start"], facts["data_start"])
+    history = (facts["first_after"] - seen_from).dt.days
     older = facts.index[
-        ~facts["young"] & facts["first_after"].notna()
+        ~facts["young"] & facts["first_after"].notna() & (history >= 365).fillna(False)
         & ((facts["incorporation_date"] < facts["first_after"]).fillna(False)
            | facts["last_before"].notna())]
     t = trade[trade["entity"].isin(set(older))]
