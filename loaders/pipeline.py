@@ -145,7 +145,7 @@ class FileLoad:
         )
         for raw in self.source.chunks(self.chunk_rows):
             mapped, reasons = prof.apply(raw.frame, self.kind)
-            checked = validator.check(mapped, reasons)
+            checked = validator.check(mapped, reasons, raw.digests)
             rejects = raw.frame[checked.rejected].copy()
             rejects[REJECT_REASON] = checked.reasons[checked.rejected].to_numpy()
             if len(raw.broken):
@@ -329,9 +329,9 @@ def load_report_entry(file_load: FileLoad) -> dict[str, Any]:
 
 
 def _none(values: Any) -> np.ndarray:
-    """An object array with None for every missing value (NaN, NaT, None, "")."""
+    """An object array with None for every missing value (NaN, NaT, None)."""
     array = np.asarray(values, dtype=object)
-    missing = pd.isna(array) | (array == "")
+    missing = pd.isna(array)
     if missing.any():
         array = array.copy()
         array[missing] = None
@@ -339,9 +339,42 @@ def _none(values: Any) -> np.ndarray:
 
 
 def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A canonical column as an object array (canonical rows hold None where empty)."""
     if name in frame.columns:
-        return _none(frame[name].to_numpy(dtype=object))
+        return frame[name].to_numpy(dtype=object)
     return np.full(len(frame), None, dtype=object)
+
+
+def _set(frame: pd.DataFrame, name: str, values: Any) -> None:
+    """Assign a text column keeping ``object`` dtype and None (see :func:`_frame`)."""
+    frame[name] = pd.Series(_objects(values, len(frame)), index=frame.index, dtype=object)
+
+
+def _frame(columns: dict[str, Any]) -> pd.DataFrame:
+    """A frame whose text columns stay ``object`` with None (pandas would infer its string
+    dtype and turn None into NaN); float and bool arrays keep their dtype, scalars repeat."""
+    n = max((len(v) for v in columns.values() if isinstance(v, (list, np.ndarray, pd.Series))),
+            default=0)
+    out = {}
+    for name, values in columns.items():
+        if isinstance(values, (np.ndarray, pd.Series)) and values.dtype.kind in "fbi":
+            out[name] = pd.Series(np.asarray(values), dtype=values.dtype)
+            continue
+        out[name] = pd.Series(_objects(values, n), dtype=object)
+    return pd.DataFrame(out)
+
+
+def _objects(values: Any, n: int) -> np.ndarray:
+    """An object array of ``n`` items: the values one by one (lists stay lists), or a scalar."""
+    array = np.empty(n, dtype=object)
+    if isinstance(values, (list, tuple)):
+        for i, value in enumerate(values):
+            array[i] = value
+    elif isinstance(values, (np.ndarray, pd.Series)):
+        array[:] = np.asarray(values, dtype=object)
+    else:
+        array[:] = values
+    return array
 
 
 class Resolution:
@@ -387,7 +420,7 @@ class Resolution:
         if handler is None:
             raise LoaderError(f"no resolution for chunks of kind {chunk.kind!r}")
         frames = handler(rows.reset_index(drop=True))
-        return {k: tidy_frame(v.reset_index(drop=True)) for k, v in frames.items()
+        return {k: v.reset_index(drop=True) for k, v in frames.items()
                 if v is not None and len(v)}
 
     def finish(self) -> dict[str, pd.DataFrame]:
@@ -419,7 +452,7 @@ class Resolution:
             if aid and aid not in self._addresses:
                 self._addresses.add(aid)
                 new.append((aid, text[i], country[i]))
-        return ids, pd.DataFrame(new, columns=list(RESOLVED["addresses"]))
+        return ids, tidy_frame(pd.DataFrame(new, columns=list(RESOLVED["addresses"])))
 
     @staticmethod
     def _extras(rows: pd.DataFrame, used: Iterable[str]) -> pd.DataFrame:
@@ -431,7 +464,7 @@ class Resolution:
         from loaders.normalize import legal_form, name_key
 
         country = _col(rows, "country")
-        out = pd.DataFrame({
+        out = _frame({
             "entity_id": ids,
             "name": _col(rows, "name"),
             "names": names,
@@ -446,13 +479,13 @@ class Resolution:
             "activity_code": _col(rows, "activity_code"),
         })
         forms = memo_map(pd.Series(out["name"], dtype=object), legal_form)
-        out["legal_form"] = np.where(pd.isna(out["legal_form"]), forms, out["legal_form"])
-        out["name_key"] = memo_map(pd.Series(out["name"], dtype=object), name_key)
+        _set(out, "legal_form", np.where(pd.isna(out["legal_form"]), forms, out["legal_form"]))
+        _set(out, "name_key", memo_map(pd.Series(out["name"], dtype=object), name_key))
         out["from_registry"] = from_registry
         if extras is not None and not extras.empty:
             for name in extras.columns:
                 if name not in out.columns:
-                    out[name] = _none(extras[name].to_numpy(dtype=object))
+                    _set(out, name, _none(extras[name].to_numpy(dtype=object)))
         out[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         for i, eid in enumerate(ids):
             self._new_names(eid, names[i])
@@ -460,7 +493,7 @@ class Resolution:
 
     def _with_addresses(self, out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         address_ids, addresses = self._address_frame(_col(rows, "address"), _col(rows, "country"))
-        out["address_id"] = address_ids
+        _set(out, "address_id", address_ids)
         return addresses
 
     # -- kinds --------------------------------------------------------------------------------
@@ -512,12 +545,12 @@ class Resolution:
     def _person_rows(self, ids, name, names, country, lines, extras=None) -> pd.DataFrame:
         from loaders.normalize import person_key
 
-        out = pd.DataFrame({"entity_id": ids, "name": name, "names": names, "country": country})
-        out["name_key"] = memo_map(pd.Series(name, dtype=object), person_key)
+        out = _frame({"entity_id": ids, "name": name, "names": names, "country": country})
+        _set(out, "name_key", memo_map(pd.Series(name, dtype=object), person_key))
         if extras is not None:
             for column in extras.columns:
                 if column not in out.columns:
-                    out[column] = _none(extras[column].to_numpy(dtype=object))
+                    _set(out, column, _none(extras[column].to_numpy(dtype=object)))
         out[LINE_NUMBER] = lines
         keep = np.array([bool(eid) and self._new_names(eid, n) is not None
                          for eid, n in zip(ids, names)], dtype=bool)
@@ -566,7 +599,7 @@ class Resolution:
         role = _col(rows, "role")
         share = rows["share_pct"].to_numpy(dtype=float) if "share_pct" in rows else np.full(n, np.nan)
         owns = np.isin(role, list(OWNER_ROLES)) | (np.isin(role, list(_FOUNDER_ROLES)) & ~np.isnan(share))
-        officers = pd.DataFrame({
+        officers = _frame({
             "officer_entity_id": officer_ids,
             "officer_kind": np.where(is_company, "Company", "Person"),
             "company_entity_id": company_ids,
@@ -580,7 +613,7 @@ class Resolution:
         extras = self._extras(rows, used)
         for column in extras.columns:
             if column not in officers.columns:
-                officers[column] = _none(extras[column].to_numpy(dtype=object))
+                _set(officers, column, _none(extras[column].to_numpy(dtype=object)))
         officers[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         officers = officers[pd.notna(officers["officer_entity_id"]) & pd.notna(officers["company_entity_id"])]
 
@@ -602,7 +635,7 @@ class Resolution:
                 stubs.append({"entity_id": eid, "name": self.resolver.display_name(eid) or name[i],
                               "names": names, "country": country[i], "tax_id": oid[i],
                               LINE_NUMBER: lines[i]})
-        companies = pd.DataFrame(stubs) if stubs else None
+        companies = tidy_frame(pd.DataFrame(stubs)) if stubs else None
         if companies is not None:
             companies["from_registry"] = False
         people = np.flatnonzero(~is_company)
@@ -653,7 +686,7 @@ class Resolution:
                 country[persons_at], rows[LINE_NUMBER].to_numpy()[persons_at],
             )
         lists, program, category = _col(rows, "list"), _col(rows, "program"), _col(rows, "category")
-        listings = pd.DataFrame({
+        listings = _frame({
             "listing_id": [make_id("li", lists[i], program[i], category[i], ids[i])
                            if ids[i] else None for i in range(n)],
             "entity_id": ids,
@@ -667,7 +700,7 @@ class Resolution:
         extras = self._extras(rows, used)
         for column in extras.columns:
             if column not in listings.columns:
-                listings[column] = _none(extras[column].to_numpy(dtype=object))
+                _set(listings, column, _none(extras[column].to_numpy(dtype=object)))
         listings[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         frames["listings"] = listings[pd.notna(listings["listing_id"])]
         return frames
@@ -680,11 +713,11 @@ class Resolution:
         resolved = {}
         for side in ("exporter", "importer"):
             name, country, ident = (_col(rows, f"{side}_{c}") for c in ("name", "country", "id"))
-            parties = pd.DataFrame({"name": name, "country": country, "id": ident})
-            codes, uniques = pd.factorize(pd.MultiIndex.from_frame(parties.fillna("\x00")))
+            keys = np.empty(n, dtype=object)
+            keys[:] = list(zip(name, country, ident))
+            codes, uniques = pd.factorize(keys)
             ids = np.empty(len(uniques), dtype=object)
             for j, (p_name, p_country, p_id) in enumerate(uniques):
-                p_id = None if p_id == "\x00" else p_id
                 ids[j] = self.resolver.resolve_company(p_name, p_country, p_id)
             resolved[side] = ids[codes]
             # one company row per party entity that is new to this load or has new names
@@ -703,31 +736,30 @@ class Resolution:
                 j = parts[0]
                 row = {"entity_id": eid, "names": names, LINE_NUMBER: lines[first[j]]}
                 if not known:
-                    p_id = uniques[j][2]
                     row.update(name=self.resolver.display_name(eid) or spellings[0],
-                               country=uniques[j][1], tax_id=None if p_id == "\x00" else p_id)
+                               country=uniques[j][1], tax_id=uniques[j][2])
                 companies.append(row)
         record_id = _col(rows, "record_id")
         source = _col(rows, "source")
-        ship = pd.DataFrame({
+        ship = _frame({
             "shipment_id": [shipment_id(r, s) for r, s in zip(record_id, source)],
             "record_id": record_id,
         })
         for column in RESOLVED["shipments"][2:]:
             if column in ("exporter_entity_id", "importer_entity_id"):
-                ship[column] = resolved[column.split("_")[0]]
+                _set(ship, column, resolved[column.split("_")[0]])
             elif column in ("quantity", "net_weight_kg", "value_usd"):
                 ship[column] = rows[column].to_numpy(dtype=float) if column in rows else np.nan
             else:
-                ship[column] = _col(rows, column)
+                _set(ship, column, _col(rows, column))
         extras = self._extras(rows, set(INPUT_TABLES["shipments"].columns) | {"hs6"})
         for column in extras.columns:
             if column not in ship.columns:
-                ship[column] = _none(extras[column].to_numpy(dtype=object))
+                _set(ship, column, _none(extras[column].to_numpy(dtype=object)))
         ship[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         frames = {"shipments": ship}
         if companies:
-            frame = pd.DataFrame(companies)
+            frame = tidy_frame(pd.DataFrame(companies))
             frame["from_registry"] = False
             frames["companies"] = frame
         return frames

@@ -13,7 +13,8 @@ Keys (all optional):
     the first non-empty in the profile's order wins.
 ``compose``
     ``canonical column: "{Header A}/{Header B}"`` — a column built from several headers
-    (e.g. a record id from declaration number and item number).
+    (e.g. a record id from declaration number and item number), when the file has all of
+    them; it takes precedence over ``columns`` for that column.
 ``date_formats``
     ``strptime`` formats tried after ISO ``YYYY-MM-DD``.
 ``decimal_comma``
@@ -171,7 +172,8 @@ class Profile:
         for target, sources in self.columns.items():
             if have.intersection(canonical_header(s) for s in sources):
                 out.add(target)
-        out.update(self.compose)
+        out.update(c for c, t in self.compose.items()
+                   if all(canonical_header(f) in have for f in _FIELD.findall(t)))
         out.update(self.constants)
         out.update(r.target for r in self.identifiers if have.intersection(
             canonical_header(s) for s in r.sources))
@@ -501,7 +503,10 @@ def _apply(prof: Profile, raw: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, p
         out[target] = pd.Series(np.where(hits.notna(), hits, base), index=index, dtype=object)
 
     for target, template in prof.compose.items():
-        out[target] = _compose(template, source, index)
+        fields = _FIELD.findall(template)
+        if all(canonical_header(f) in by_key for f in fields):
+            out[target] = _compose(template, source, index)
+            consumed.update(by_key[canonical_header(f)] for f in fields)
 
     for column, table in prof.values.items():
         if column in out:
@@ -567,19 +572,23 @@ def _apply(prof: Profile, raw: pd.DataFrame, kind: str) -> tuple[pd.DataFrame, p
 
 def add_reason(reasons: pd.Series, mask: pd.Series, text: Any) -> pd.Series:
     """Append ``text`` (a string or a per-row Series) to the reasons of the rows in ``mask``."""
+    mask = np.asarray(mask, dtype=bool)
     if not mask.any():
         return reasons
-    message = text if isinstance(text, pd.Series) else pd.Series(text, index=reasons.index)
-    joined = np.where(reasons == "", message, reasons + "; " + message.astype(object))
-    return pd.Series(np.where(mask, joined, reasons), index=reasons.index, dtype=object)
+    out = reasons.to_numpy(dtype=object).copy()
+    message = (text.to_numpy(dtype=object)[mask] if isinstance(text, pd.Series)
+               else np.full(int(mask.sum()), text, dtype=object))
+    before = out[mask]
+    out[mask] = [m if not b else f"{b}; {m}" for b, m in zip(before, message)]
+    return pd.Series(out, index=reasons.index, dtype=object)
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """A column as trimmed text with ``""`` for missing values."""
-    if series.dtype != object:
-        series = series.astype(object)
-    series = series.where(series.notna(), "")
-    return series.str.strip() if len(series) else series
+    """A column as text with ``""`` for missing values (the readers hand over trimmed text)."""
+    if series.dtype == object:
+        return series
+    series = series.astype(object)
+    return series.where(series.notna(), "")
 
 
 def _compose(template: str, source, index) -> pd.Series:

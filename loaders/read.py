@@ -28,12 +28,12 @@ import os
 import re
 import shutil
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from loaders import LoaderError
@@ -56,6 +56,8 @@ DELIMITERS = (",", ";", "\t", "|")
 DEFAULT_CHUNK_ROWS = 50_000
 
 _SAMPLE_BYTES = 1 << 20
+_SEP = "\x1f"  # cannot occur in a table cell
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SNIFF_LINES = 200
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -87,14 +89,19 @@ class UnknownKind(LoaderError):
 class RawChunk:
     """Up to ``chunk_rows`` rows of one file, as text.
 
-    ``frame`` has one column per header name (values ``str``, ``""`` when empty) and the
+    ``frame`` has one column per header name (values ``str`` trimmed of surrounding blanks,
+    ``""`` when empty) and the
     ``line_number`` column. ``broken`` holds rows that could not be split into the header's
     columns (a CSV row with the wrong number of fields): the values as far as they go,
     ``line_number`` and ``reject_reason`` (which quotes any surplus fields).
+    ``digests`` holds a 16-byte digest of each ``frame`` row's cells (equal rows, equal
+    digests), so duplicates can be counted without keeping the rows.
     """
 
     frame: pd.DataFrame
     broken: pd.DataFrame
+    # 16-byte digest of each frame row's cells, for counting exact duplicates
+    digests: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.frame) + len(self.broken)
@@ -228,35 +235,42 @@ class TableSource:
             rows: list[list[str]] = []
             lines: list[int] = []
             broken: list[tuple[int, list[str], str]] = []
+            digests: list[bytes] = []
             header_seen = False
             try:
                 for record in reader:
                     start, last_line = last_line + 1, reader.line_num
+                    joined = _SEP.join(record)
+                    if (" \x1f" in joined or "\x1f " in joined or joined[:1].isspace()
+                            or joined[-1:].isspace() or "\t" in joined or "\n" in joined
+                            or "\xa0" in joined):
+                        # only rows with blanks around a cell pay for trimming every cell
+                        record = [v.strip() for v in record]
+                        joined = _SEP.join(record)
+                    if len(joined) < max(len(record), 1):
+                        continue  # blank line, or a row of empty cells (only separators)
                     if not header_seen:
-                        if record and any(v.strip() for v in record):
-                            header_seen = True
+                        header_seen = True
                         continue
                     if len(record) != width:
                         # A trailing delimiter gives empty surplus fields: no data lost there.
-                        while len(record) > width and not record[-1].strip():
+                        while len(record) > width and not record[-1]:
                             record.pop()
-                        if not record or not any(v.strip() for v in record):
-                            continue
                         if len(record) != width:
                             broken.append((start, record, (
                                 f"row has {len(record)} fields where the header has {width}"
                             )))
                             if len(rows) + len(broken) >= chunk_rows:
-                                yield self._csv_chunk(rows, lines, broken)
-                                rows, lines, broken = [], [], []
+                                yield self._csv_chunk(rows, lines, broken, digests)
+                                rows, lines, broken, digests = [], [], [], []
                             continue
-                    elif not any(record) or not any(v.strip() for v in record):
-                        continue
+                        joined = _SEP.join(record)
                     rows.append(record)
                     lines.append(start)
+                    digests.append(_digest(joined))
                     if len(rows) + len(broken) >= chunk_rows:
-                        yield self._csv_chunk(rows, lines, broken)
-                        rows, lines, broken = [], [], []
+                        yield self._csv_chunk(rows, lines, broken, digests)
+                        rows, lines, broken, digests = [], [], [], []
             except UnicodeDecodeError as exc:
                 raise UnreadableFile(
                     self.path,
@@ -268,17 +282,20 @@ class TableSource:
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
                 raise UnreadableFile(self.path, f"cannot read past line {last_line}: {exc}") from exc
             if rows or broken:
-                yield self._csv_chunk(rows, lines, broken)
+                yield self._csv_chunk(rows, lines, broken, digests)
             raw.drain()
             self.sha256 = raw.digest.hexdigest()
         finally:
             text.close()
 
-    def _csv_chunk(self, rows, lines, broken) -> RawChunk:
+    def _csv_chunk(self, rows, lines, broken, digests=None) -> RawChunk:
         frame = pd.DataFrame(rows, columns=self.columns, dtype=object) if rows else \
             pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
-        frame[LINE_NUMBER] = pd.array(lines, dtype="int64")
-        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","))
+        frame[LINE_NUMBER] = np.asarray(lines, dtype=np.int64)
+        if digests is None:
+            digests = [_digest(_SEP.join(r)) for r in rows]
+        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","),
+                        np.asarray(digests, dtype=object) if digests else np.empty(0, dtype=object))
 
     # -- XLSX -------------------------------------------------------------------------------
 
@@ -296,11 +313,11 @@ class TableSource:
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if number <= self._header_line:
                     continue
-                cells = [_cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
+                cells = [_cell_text(v).strip() for v in values]
+                if not any(cells):
                     continue
                 if len(cells) > width:
-                    if any(c.strip() for c in cells[width:]):
+                    if any(cells[width:]):
                         broken.append((number, cells, (
                             f"row has values beyond the header's {width} columns"
                         )))
@@ -334,11 +351,17 @@ class TableSource:
             })
             numbers = range(first_line, first_line + batch.num_rows)
             first_line += batch.num_rows
-            frame[LINE_NUMBER] = pd.array(numbers, dtype="int64")
+            frame[LINE_NUMBER] = np.asarray(numbers, dtype=np.int64)
             blank = (frame[self.columns] == "").all(axis=1) if self.columns else None
             if blank is not None and blank.any():
                 frame = frame[~blank].reset_index(drop=True)
-            yield RawChunk(frame, _broken_frame(self.columns, [], ","))
+            digests = [_digest(_SEP.join(r)) for r in zip(*(frame[c] for c in self.columns))]
+            yield RawChunk(frame, _broken_frame(self.columns, [], ","),
+                           np.asarray(digests, dtype=object))
+
+
+def _digest(joined: str) -> bytes:
+    return hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _broken_frame(columns: list[str], broken, delimiter: str) -> pd.DataFrame:
@@ -395,7 +418,7 @@ def _arrow_text(column) -> pd.Series:
             text = pc.cast(column, pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             text = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
-    return pd.Series(pc.fill_null(text, "").to_pylist(), dtype=object)
+    return pd.Series(pc.utf8_trim_whitespace(pc.fill_null(text, "")).to_pylist(), dtype=object)
 
 
 class _materialised:
@@ -462,7 +485,7 @@ def _decode_sample(path: Path, sample: bytes, encoding: str | None) -> tuple[str
 def _looks_like_text(text: str) -> bool:
     if not text:
         return True
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\r\n")
+    controls = len(_CONTROL.findall(text))
     return controls <= max(1, len(text) // 1000)
 
 

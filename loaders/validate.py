@@ -6,12 +6,13 @@ and their results are mapped back. A row that fails any check is rejected with a
 reasons, ``; ``-separated, e.g. ``unparseable date '31.02.2023' in column date``.
 
 Bookkeeping: ``rows_read = rows_loaded + rows_rejected`` always. An exact duplicate of a
-row loaded earlier in the same file (every canonical value and extra equal once
-normalised) counts as loaded and in ``rows_duplicate``, but is handed on only once.
+row loaded earlier in the same file (every cell equal, as the file wrote it after the
+profile's mapping) counts as loaded and in ``rows_duplicate``, but is handed on only once.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,8 +126,13 @@ class Validator:
     _seen: set = field(default_factory=set)
     _record_ids: dict = field(default_factory=dict)
 
-    def check(self, frame: pd.DataFrame, reasons: pd.Series | None = None) -> Checked:
-        """Check a mapped chunk (text cells, ``""`` empty) and build its canonical rows."""
+    def check(self, frame: pd.DataFrame, reasons: pd.Series | None = None,
+              digests: np.ndarray | None = None) -> Checked:
+        """Check a mapped chunk (text cells, ``""`` empty) and build its canonical rows.
+
+        ``digests``: one per row, equal for rows whose cells are all equal (the reader's);
+        without them the mapped cells are hashed here.
+        """
         index = frame.index
         n = len(frame)
         if reasons is None:
@@ -151,7 +157,7 @@ class Validator:
             columns += [c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns]
         for name in columns:
             raw = column(name)
-            given = (raw != "").to_numpy()
+            given = _given(raw)
             soft = (name in self.lenient and name not in table.required, out, name)
             if name in DATE_COLUMNS:
                 from loaders.normalize import parse_date
@@ -173,7 +179,9 @@ class Validator:
                 value = memo_map(raw, normalize_hs)
                 bad = given & pd.isna(value)
                 reasons = _fail(reasons, bad, raw, "invalid HS code '{}' in column hs_code")
+                out[name] = value
                 out["hs6"] = memo_map(pd.Series(value, index=index), hs6)
+                continue
             elif name in IDENTIFIER_COLUMNS:
                 from loaders.normalize import normalize_identifier
 
@@ -216,7 +224,7 @@ class Validator:
 
         # required columns (FtM references stand in for the company / entity they name)
         ftm_ref = FTM_REF.get(self.kind) if self.ftm else None
-        has_ref = (column(ftm_ref) != "").to_numpy() if ftm_ref else np.zeros(n, bool)
+        has_ref = _given(column(ftm_ref)) if ftm_ref else np.zeros(n, bool)
         for name in table.required:
             if name in self.optional:
                 continue
@@ -224,16 +232,16 @@ class Validator:
                 continue
             if self.ftm and has_ref.any() and name in ("company_registration_number",
                                                        "company_country", "country"):
-                missing = (column(name) == "").to_numpy() & ~has_ref
+                missing = ~_given(column(name)) & ~has_ref
             else:
-                missing = (column(name) == "").to_numpy()
+                missing = ~_given(column(name))
             reasons = add_reason(reasons, pd.Series(missing, index=index), f"missing {name}")
         for group in table.one_of:
             if self.ftm and self.kind == "companies":
                 continue
             present = np.zeros(n, bool)
             for name in group:
-                present |= (column(name) != "").to_numpy()
+                present |= _given(column(name))
             if len(group) == 2:
                 message = f"neither {group[0]} nor {group[1]} given"
             else:
@@ -246,19 +254,21 @@ class Validator:
         known = set(rows.columns)
         for name in frame.columns:
             if name not in known and name != LINE_NUMBER:
-                rows[name] = column(name).where(column(name) != "", None)
+                values = column(name).to_numpy(dtype=object).copy()
+                values[~values.astype(bool)] = None
+                rows[name] = pd.Series(values, index=index, dtype=object)
         rows[LINE_NUMBER] = frame[LINE_NUMBER].to_numpy()
-        rejected = (reasons != "").to_numpy()
+        rejected = _given(reasons)
         good = rows[~rejected]
-        good, duplicates, reasons, rejected = self._dedupe(good, reasons, rejected)
-        return Checked(tidy_frame(good.reset_index(drop=True)), rejected, reasons, duplicates)
+        if digests is None or len(digests) != n:
+            digests = _digests(frame.drop(columns=[LINE_NUMBER]))
+        good, duplicates, reasons, rejected = self._dedupe(
+            good, np.asarray(digests, dtype=object)[~rejected], reasons, rejected)
+        return Checked(good.reset_index(drop=True), rejected, reasons, duplicates)
 
     def _number(self, name, frame, raw, given, reasons):
         if name not in frame.columns or frame[name].dtype == object:
-            from loaders.normalize import parse_amount
-
-            parsed = memo_map(raw, parse_amount, self.decimal_comma, key="parse_amount")
-            value = pd.array(parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+            value = _amounts(raw, given, self.decimal_comma)
             bad = given & np.isnan(value)
             reasons = _fail(reasons, bad, raw, "unparseable number '{}' in column " + name)
         else:
@@ -272,11 +282,11 @@ class Validator:
             reasons = _fail(reasons, over, raw, "share_pct '{}' above 100")
         return value, reasons
 
-    def _dedupe(self, good: pd.DataFrame, reasons: pd.Series, rejected: np.ndarray):
+    def _dedupe(self, good: pd.DataFrame, digests: np.ndarray, reasons: pd.Series,
+                rejected: np.ndarray):
+        # duplicates are judged on the row's cells as the file has them (every cell equal)
         if good.empty:
             return good, 0, reasons, rejected
-        body = good.drop(columns=[LINE_NUMBER])
-        digests = _digests(body)
         keep = np.ones(len(good), bool)
         seen = self._seen
         for i, digest in enumerate(digests):
@@ -293,7 +303,7 @@ class Validator:
     def _record_id_conflicts(self, good, reasons, rejected):
         # One record id on two different lines would become one Shipment node: the later
         # line is rejected instead of silently overwriting the first.
-        ids = _digests(good[["record_id"]])
+        ids = [_digest(str(r)) for r in good["record_id"].to_numpy(dtype=object)]
         lines = good[LINE_NUMBER].to_numpy()
         conflict = np.zeros(len(good), bool)
         first_line = np.zeros(len(good), dtype=np.int64)
@@ -334,6 +344,33 @@ def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _amounts(raw: pd.Series, given: np.ndarray, decimal_comma: bool) -> np.ndarray:
+    """parse_amount over a column, NaN where empty or junk.
+
+    Most cells are plain numbers, which parse_amount reads with ``float()`` first; that
+    same first step runs here for the whole column at once (``pd.to_numeric``), and only
+    the cells it cannot read go to parse_amount. With a decimal comma every cell does.
+    """
+    from loaders.normalize import parse_amount
+
+    value = np.full(len(raw), np.nan)
+    todo = given
+    if not decimal_comma:
+        fast = pd.to_numeric(raw.where(given, None), errors="coerce").to_numpy(dtype=float)
+        ok = np.isfinite(fast)
+        value[ok] = fast[ok]
+        todo = given & ~ok
+    if todo.any():
+        parsed = memo_map(raw[todo], parse_amount, decimal_comma, key="parse_amount")
+        value[todo] = pd.array(parsed, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+    return value
+
+
+def _given(values: pd.Series) -> np.ndarray:
+    """Which cells hold a value: truthiness of the text ("" and None are empty), in C."""
+    return values.to_numpy(dtype=object).astype(bool)
+
+
 def _as_key(raw: pd.Series) -> np.ndarray:
     keys = raw.str.strip().str.lower().str.replace(r"[\s\-]+", "_", regex=True)
     return np.where(keys != "", keys, None)
@@ -358,18 +395,12 @@ def _fail(reasons: pd.Series, bad: np.ndarray, raw: pd.Series, template: str,
     return add_reason(reasons, pd.Series(bad, index=reasons.index), message)
 
 
-def _digests(frame: pd.DataFrame) -> list[int]:
-    """A 128-bit digest per row (two 64-bit hashes under different keys)."""
-    body = frame.copy()
-    for name in body.columns:
-        if body[name].dtype == object:
-            body[name] = body[name].map(_hashable)
-    low = pd.util.hash_pandas_object(body, index=False, hash_key="tracegraph-row-a").to_numpy()
-    high = pd.util.hash_pandas_object(body, index=False, hash_key="tracegraph-row-b").to_numpy()
-    return [(int(h) << 64) | int(l) for h, l in zip(high.tolist(), low.tolist())]
+def _digests(frame: pd.DataFrame) -> list[bytes]:
+    """A 16-byte digest per row of cells (for frames that come without the reader's)."""
+    columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    return [_digest("\x1f".join("" if v is None else str(v) for v in row))
+            for row in zip(*columns)]
 
 
-def _hashable(value: Any) -> Any:
-    if value is None or isinstance(value, str):
-        return value
-    return repr(value)
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
