@@ -14,6 +14,7 @@ vis-network set-up) and stabilisation (until window.__tracegraph.stabilized).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shlex
 import statistics
@@ -86,14 +87,19 @@ def synthetic_graph(n: int, seed: int = 7) -> nx.MultiDiGraph:
 
 def _measure(browser: Browser, graph: nx.MultiDiGraph, out: Path) -> dict[str, float]:
     start = time.perf_counter()
+    py_cpu = time.process_time()
     html = build_map(graph, title=f"bench {graph.number_of_nodes()} nodes",
                      max_nodes=graph.number_of_nodes() + 1)
     out.write_text(html, encoding="utf-8")
     built = time.perf_counter()
+    py_cpu = time.process_time() - py_cpu
+    browser_cpu = browser.cpu_seconds()
     browser.open(out)  # returns after the load event: scripts parsed and run
     loaded = time.perf_counter()
     browser.wait_stabilized(timeout=120)
     stable = time.perf_counter()
+    # the polling above costs the browser a little CPU too; it is small next to the layout
+    browser_cpu = None if browser_cpu is None else browser.cpu_seconds() - browser_cpu
     leaked = [u for u in browser.requests() if not u.startswith(("file://", "data:"))]
     if leaked:
         raise SystemExit(f"map requested other hosts: {leaked[:3]}")
@@ -101,7 +107,8 @@ def _measure(browser: Browser, graph: nx.MultiDiGraph, out: Path) -> dict[str, f
     if shown != graph.number_of_nodes():
         raise SystemExit(f"expected {graph.number_of_nodes()} nodes on the map, got {shown}")
     return {"build": built - start, "load": loaded - built, "stabilise": stable - loaded,
-            "total": stable - start, "bytes": out.stat().st_size}
+            "total": stable - start, "bytes": out.stat().st_size,
+            "cpu": py_cpu + (browser_cpu or 0.0) if browser_cpu is not None else float("nan")}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,7 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = args.keep or Path(tempfile.mkdtemp(prefix="tracegraph-bench-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     print("command:", shlex.join([sys.executable, *sys.argv]))
-    header = f"{'nodes':>6} {'edges':>6} {'build s':>8} {'load s':>7} {'stable s':>9} {'total s':>8} {'MB':>6}"
+    header = (f"{'nodes':>6} {'edges':>6} {'build s':>8} {'load s':>7} {'stable s':>9} {'total s':>8} "
+              f"{'CPU s':>6} {'MB':>6}")
     print(header)
     print("-" * len(header))
     worst_2000 = None
@@ -128,14 +136,17 @@ def main(argv: list[str] | None = None) -> int:
             runs = [_measure(browser, graph, out_dir / f"map-{n}.html") for _ in range(args.repeat)]
             med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
             print(f"{n:>6} {graph.number_of_edges():>6} {med['build']:>8.2f} {med['load']:>7.2f} "
-                  f"{med['stabilise']:>9.2f} {med['total']:>8.2f} {med['bytes'] / 1e6:>6.2f}")
+                  f"{med['stabilise']:>9.2f} {med['total']:>8.2f} {med['cpu']:>6.2f} {med['bytes'] / 1e6:>6.2f}")
             if n == 2000:
-                worst_2000 = max(r["total"] for r in runs), med["bytes"]
+                worst_2000 = max(r["total"] for r in runs), med["cpu"], med["bytes"]
     if worst_2000:
-        total, size = worst_2000
+        total, cpu, size = worst_2000
         ok = total <= 5.0 and size <= 5e6
-        print(f"2,000 nodes: slowest run {total:.2f} s (target <= 5 s), {size / 1e6:.2f} MB (target <= 5 MB): "
-              f"{'OK' if ok else 'MISSED'}")
+        print(f"2,000 nodes: slowest run {total:.2f} s wall, {cpu:.2f} s CPU (target <= 5 s), "
+              f"{size / 1e6:.2f} MB (target <= 5 MB): {'OK' if ok else 'MISSED'}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
+          "(wall times stretch when other work shares the machine; CPU s is Python + all browser processes)")
     print(f"maps in {out_dir}")
     return 0
 

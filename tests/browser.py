@@ -11,6 +11,7 @@ driver and browser paths are given explicitly so Selenium Manager never runs
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -199,6 +200,39 @@ class Browser:
     def canvas_ink(self) -> int:
         """Pixels of the map canvas that are not background; -1 when there is no canvas."""
         return int(self.js(_CANVAS_INK))
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time used so far by chromedriver and every browser process under it (Linux only).
+
+        On a shared machine wall time says little; this is what the page cost.
+        """
+        root = getattr(getattr(self.driver, "service", None), "process", None)
+        proc = Path("/proc")
+        if root is None or not proc.is_dir():
+            return None
+        ticks = os.sysconf("SC_CLK_TCK")
+        parents: dict[int, int] = {}
+        usage: dict[int, int] = {}
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # the command name in parentheses may hold spaces: split after it
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(entry.name)] = int(fields[1])
+            usage[int(entry.name)] = int(fields[11]) + int(fields[12])
+        family = {root.pid}
+        grew = True
+        while grew:
+            grew = False
+            for pid, parent in parents.items():
+                if parent in family and pid not in family:
+                    family.add(pid)
+                    grew = True
+        return sum(usage.get(pid, 0) for pid in family) / ticks
 
     def screenshot(self, path: Path) -> Path:
         path = Path(path)

@@ -58,18 +58,31 @@ def _radial(comp: list[Hashable], nbrs: Mapping[Hashable, set[Hashable]], step: 
         p = parent[n]
         if p is not None:
             size[p] += size[n]
-    # Rings grow with depth, and wider when a ring holds many nodes.
+    # Each depth gets an annulus whose area fits its nodes at about one step
+    # apart, so density is even: a crowded depth gets a thick annulus, filled
+    # by alternating its nodes over sub-rings, instead of one huge thin ring
+    # that the physics would need many iterations to pull in.
     per_depth: dict[int, int] = {}
     for n in comp:
         per_depth[depth[n]] = per_depth.get(depth[n], 0) + 1
-    radius = {0: 0.0}
+    area = (step * 0.8) ** 2
+    inner = {0: 0.0}
+    outer = {0: 0.0}
     for d in range(1, max(per_depth) + 1):
-        radius[d] = max(radius[d - 1] + step, per_depth[d] * step * 0.55 / (2 * math.pi))
+        inner[d] = outer[d - 1] + step * 0.5
+        outer[d] = max(inner[d] + step * 0.5,
+                       math.sqrt(inner[d] ** 2 + per_depth[d] * area / math.pi))
+    sub_rings = {d: max(1, round((outer[d] - inner[d]) / (step * 0.8))) for d in outer}
+    seen_at_depth: dict[int, int] = {}
     pos: dict[Hashable, tuple[float, float]] = {}
     wedge: dict[Hashable, tuple[float, float]] = {root: (0.0, 2 * math.pi)}
     for n in order:
         lo, hi = wedge[n]
-        r = radius[depth[n]]
+        d = depth[n]
+        k = seen_at_depth.get(d, 0)
+        seen_at_depth[d] = k + 1
+        rings = sub_rings[d]
+        r = inner[d] + (outer[d] - inner[d]) * ((k % rings) + 0.5) / rings if d else 0.0
         angle = (lo + hi) / 2
         pos[n] = (r * math.cos(angle), r * math.sin(angle))
         span = hi - lo
@@ -78,7 +91,7 @@ def _radial(comp: list[Hashable], nbrs: Mapping[Hashable, set[Hashable]], step: 
             share = span * size[c] / (size[n] - 1)
             wedge[c] = (start, start + share)
             start += share
-    return pos, radius[max(per_depth)] + step
+    return pos, outer[max(per_depth)] + step
 
 
 def radial_seed(
@@ -107,8 +120,8 @@ def radial_seed(
     >>> pos = radial_seed(["a", "b", "c"], [("a", "b"), ("a", "c")], step=100)
     >>> pos["a"]
     (0.0, 0.0)
-    >>> round(math.dist(pos["a"], pos["b"]))
-    100
+    >>> round(math.dist(pos["a"], pos["b"]))  # first ring between step/2 and step
+    75
     """
     position = {n: i for i, n in enumerate(nodes)}
     nbrs: dict[Hashable, set[Hashable]] = {n: set() for n in nodes}

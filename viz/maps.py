@@ -101,8 +101,8 @@ _EDGE_LABELS_UP_TO = 1500
 # Above this many nodes the layout starts from radial_seed instead of vis's random placement.
 _SEED_ABOVE = 150
 # Physics iterations of a seeded map: this many node-steps, within [_MIN_ITERATIONS, 400].
-_ITERATION_BUDGET = 150_000
-_MIN_ITERATIONS = 60
+_ITERATION_BUDGET = 100_000
+_MIN_ITERATIONS = 40
 
 _LABEL_SIZES = {"Listed": 22, "DefenceBuyer": 22, "FrontSuspect": 18, "Intermediary": 18, "Supplier": 15}
 
@@ -483,6 +483,8 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
             "smooth": {"enabled": edge_count <= 400, "type": "continuous", "roundness": 0.3},
             "font": {"size": 10, "face": "system-ui,sans-serif", "color": "#37474f",
                      "strokeWidth": 3, "strokeColor": "#ffffff", "align": "horizontal"},
+            # per-edge colours set only "color"; selection and hover come from here
+            "color": {"highlight": "#000000", "hover": "#000000", "inherit": False},
             "selectionWidth": 2,
             "hoverWidth": 1,
         },
@@ -490,6 +492,17 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
 
 
 # --------------------------------------------------------------------------- the map
+
+
+class _IdList(list):
+    """A list of node ids with set-speed membership, for pyvis's add_edge checks."""
+
+    def __init__(self, ids: Iterable[str]):
+        super().__init__(ids)
+        self._members = set(self)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
 
 
 class _Builder:
@@ -596,6 +609,10 @@ class _Builder:
         for (a, b), recs in folded.items():
             drawn.append(self._folded_link(a, b, recs, show_labels))
 
+        # pyvis checks both ends of every edge against a list of node ids; a set
+        # makes that constant time (the nodes are all in by now).
+        self.net.node_ids = _IdList(self.net.node_ids)
+
         # Parallel links between one pair are curved apart so none hides another.
         per_pair: dict[frozenset[str], int] = Counter(frozenset((str(x), str(y))) for x, y, _, _ in drawn)
         seen: Counter[frozenset[str]] = Counter()
@@ -613,7 +630,7 @@ class _Builder:
     def _look(self, edge_type: str | None, value: float | None) -> dict[str, Any]:
         look = style.edge_style(edge_type)
         vis: dict[str, Any] = {
-            "color": {"color": look["color"], "highlight": "#000000", "hover": "#000000"},
+            "color": {"color": look["color"]},
             "width": _edge_width(value),
             "dashes": look["dashes"],
         }
@@ -687,7 +704,7 @@ class _Builder:
         total = sum(r["value"] or 0 for r in recs) or None
         types = Counter((r["type"] or "link") for r in recs)
         vis = {
-            "color": {"color": style.SUMMARY_EDGE["color"], "highlight": "#000000", "hover": "#000000"},
+            "color": {"color": style.SUMMARY_EDGE["color"]},
             "width": _edge_width(total),
             "dashes": style.SUMMARY_EDGE["dashes"],
         }

@@ -124,7 +124,7 @@
         });
         if (!clash) {
           placed.push(box);
-          size = Math.max(size, Math.min(60, SCREEN_PX / scale));
+          size = Math.max(size, Math.min(400, SCREEN_PX / scale));
         }
       }
       if ((enlarged[id] || baseFont[id]) !== size) {
