@@ -420,8 +420,7 @@ class Resolution:
         if handler is None:
             raise LoaderError(f"no resolution for chunks of kind {chunk.kind!r}")
         frames = handler(rows.reset_index(drop=True))
-        return {k: v.reset_index(drop=True) for k, v in frames.items()
-                if v is not None and len(v)}
+        return {k: _complete(k, v) for k, v in frames.items() if v is not None and len(v)}
 
     def finish(self) -> dict[str, pd.DataFrame]:
         """What only the whole load knows: the SAME_AS_CANDIDATE pairs."""
@@ -552,8 +551,10 @@ class Resolution:
                 if column not in out.columns:
                     _set(out, column, _none(extras[column].to_numpy(dtype=object)))
         out[LINE_NUMBER] = lines
-        keep = np.array([bool(eid) and self._new_names(eid, n) is not None
-                         for eid, n in zip(ids, names)], dtype=bool)
+        # a person already sent goes again only with new spellings, carrying all of them
+        updated = [self._new_names(eid, n) if eid else None for eid, n in zip(ids, names)]
+        _set(out, "names", updated)
+        keep = np.array([u is not None for u in updated], dtype=bool)
         return out[keep]
 
     def _officers(self, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -672,13 +673,30 @@ class Resolution:
         is_person = kind == "Person"
         entity_columns = set(WATCHLIST_ENTITY_COLUMNS) | {"name", "country", "id"}
         frames: dict[str, pd.DataFrame] = {}
-        companies_at = np.flatnonzero(~is_person)
-        if len(companies_at):
-            sub = rows.iloc[companies_at].reset_index(drop=True)
-            out = self._company_rows(sub, ids[companies_at], [names[i] for i in companies_at],
-                                     False, None)
+        # a listed company gets a full row when the list describes it or it is new to the
+        # load; one already known (registry, earlier listing) only its new name variants
+        details = np.zeros(n, dtype=bool)
+        for column in WATCHLIST_ENTITY_COLUMNS:
+            if column != "entity_kind" and column in rows.columns:
+                details |= pd.notna(rows[column].to_numpy(dtype=object))
+        fresh = np.array([eid is not None and eid not in self._names for eid in ids], dtype=bool)
+        full_at = np.flatnonzero(~is_person & (details | fresh))
+        parts = []
+        if len(full_at):
+            sub = rows.iloc[full_at].reset_index(drop=True)
+            out = self._company_rows(sub, ids[full_at], [names[i] for i in full_at], False, None)
             frames["addresses"] = self._with_addresses(out, sub)
-            frames["companies"] = out[pd.notna(out["entity_id"])]
+            parts.append(out[pd.notna(out["entity_id"])])
+        lines = rows[LINE_NUMBER].to_numpy()
+        renamed = []
+        for i in np.flatnonzero(~is_person & ~(details | fresh)):
+            updated = self._new_names(ids[i], names[i]) if ids[i] else None
+            if updated is not None:
+                renamed.append({"entity_id": ids[i], "names": updated, LINE_NUMBER: lines[i]})
+        if renamed:
+            parts.append(tidy_frame(pd.DataFrame(renamed)).assign(from_registry=False))
+        if parts:
+            frames["companies"] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         persons_at = np.flatnonzero(is_person)
         if len(persons_at):
             frames["persons"] = self._person_rows(
@@ -763,6 +781,17 @@ class Resolution:
             frame["from_registry"] = False
             frames["companies"] = frame
         return frames
+
+
+def _complete(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every RESOLVED column of its kind (None where the rows do not say),
+    those first, then the extras and ``line_number``."""
+    frame = frame.reset_index(drop=True)
+    for column in RESOLVED[name]:
+        if column not in frame.columns:
+            frame[column] = pd.Series([None] * len(frame), dtype=object)
+    first = list(RESOLVED[name])
+    return frame[first + [c for c in frame.columns if c not in first]]
 
 
 def _name_lists(rows: pd.DataFrame) -> list[list[str]]:
