@@ -308,6 +308,28 @@ def _per_value(col: pd.Series, normalise=None) -> np.ndarray:
     return values[np.where(codes >= 0, codes, len(values) - 1)]
 
 
+def _categoricals(columns: list[pd.Series], normalise=None) -> list[pd.Categorical]:
+    """Columns as categoricals over one shared set of normalised values (missing: NaN).
+
+    Exporter and importer share their categories, so their codes compare directly, and
+    reordering or grouping a million rows moves small integers instead of strings.
+    """
+    codes, uniques = pd.factorize(pd.concat(columns, ignore_index=True), use_na_sentinel=True)
+    clean = [None if v is None or pd.isna(v) else str(v)
+             for v in np.asarray(uniques, dtype=object)]
+    if normalise is not None:
+        clean = [None if v is None else normalise(v) for v in clean]
+    remap, categories = pd.factorize(pd.Series(clean, dtype=object), use_na_sentinel=True)
+    remap = np.append(remap, -1)
+    final = remap[np.where(codes >= 0, codes, len(remap) - 1)]
+    categories = pd.Index(np.asarray(categories, dtype=object), dtype=object)
+    out, start = [], 0
+    for col in columns:
+        out.append(pd.Categorical.from_codes(final[start:start + len(col)], categories=categories))
+        start += len(col)
+    return out
+
+
 def _digits(v: str) -> str | None:
     d = "".join(ch for ch in v if ch.isdigit())
     return d or None
@@ -364,7 +386,9 @@ def prepare_shipments(
     DataFrame
         Columns ``shipment_id, record_id, date, hs6, exporter, importer, exporter_country,
         importer_country, quantity, net_weight_kg, value_usd, unit, day`` (``day``: days
-        since 1970-01-01), sorted by date, record id and shipment id. Rows without a date, a
+        since 1970-01-01), sorted by date, record id and shipment id. ``hs6``, ``unit``
+        and the parties and their countries are categoricals (``exporter`` and
+        ``importer`` share their categories, as do the two countries). Rows without a date, a
         heading or both parties are left out: they cannot be placed in a chain, and are not
         errors. Amounts that are zero or negative count as missing.
 
@@ -397,29 +421,31 @@ def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
     if not any(c in shipments.columns for c in _MEASURES):
         raise DetectionInputError(
             "shipments frame lacks all of quantity, net_weight_kg, value_usd")
-    def obj(values) -> pd.Series:
-        return pd.Series(values, index=shipments.index, dtype="object")
-
+    exporter, importer = _categoricals(
+        [shipments["exporter_entity_id"], shipments["importer_entity_id"]], _entity)
+    exporter_country, importer_country = _categoricals(
+        [shipments["exporter_country"], shipments["importer_country"]], _country)
+    unit = (shipments["unit"] if "unit" in shipments.columns
+            else pd.Series(None, index=shipments.index, dtype=object))
     s = pd.DataFrame({
         "shipment_id": _as_text(shipments["shipment_id"]),
         "record_id": _as_text(shipments["record_id"]),
         "date": _dates(shipments["date"]),
-        "hs6": obj(_hs6(shipments)),
-        "exporter": obj(_per_value(shipments["exporter_entity_id"], _entity)),
-        "importer": obj(_per_value(shipments["importer_entity_id"], _entity)),
-        "exporter_country": obj(_per_value(shipments["exporter_country"], _country)),
-        "importer_country": obj(_per_value(shipments["importer_country"], _country)),
+        "hs6": pd.Categorical(_hs6(shipments)),
+        "exporter": exporter,
+        "importer": importer,
+        "exporter_country": exporter_country,
+        "importer_country": importer_country,
         "quantity": _numeric(shipments, "quantity"),
         "net_weight_kg": _numeric(shipments, "net_weight_kg"),
         "value_usd": _numeric(shipments, "value_usd"),
-        "unit": obj(_per_value(shipments["unit"], _unit) if "unit" in shipments.columns
-                    else np.full(len(shipments), None, dtype=object)),
-    })
+        "unit": _categoricals([unit], _unit)[0],
+    }, index=shipments.index)
     if hs_prefix:
         prefix = "".join(ch for ch in str(hs_prefix) if ch.isdigit())
         code = (_per_value(shipments["hs_code"], _digits) if "hs_code" in shipments.columns
-                else s["hs6"].to_numpy())
-        code = np.where(pd.notna(code), code, s["hs6"].to_numpy())
+                else s["hs6"].to_numpy(dtype=object))
+        code = np.where(pd.notna(code), code, s["hs6"].to_numpy(dtype=object))
         codes, uniques = pd.factorize(pd.Series(code, dtype="object"), use_na_sentinel=False)
         hit = np.array([u is not None and not pd.isna(u) and str(u).startswith(prefix)
                         for u in uniques], dtype=bool)
@@ -1075,9 +1101,11 @@ def _sum_known(values) -> float | None:
 
 def _first_trade(s: pd.DataFrame, entities: set) -> dict:
     """Date of each entity's first shipment in or out, over all matchable shipments."""
+    entities = list(entities)
     exp = s.loc[s["exporter"].isin(entities), ["exporter", "date"]].rename(columns={"exporter": "e"})
     imp = s.loc[s["importer"].isin(entities), ["importer", "date"]].rename(columns={"importer": "e"})
-    return pd.concat([exp, imp]).groupby("e")["date"].min().to_dict()
+    both = pd.concat([exp, imp])
+    return both.groupby(both["e"].astype(object))["date"].min().to_dict()
 
 
 def _roles(

@@ -208,23 +208,44 @@ def _flags(entity_ids, flag: str, strength, reasons) -> pd.DataFrame:
 
 
 def _trade_sides(s: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
-    """Each shipment twice, once from each party's side: who, which way, with whom, what."""
-    common = {
-        "date": s["date"].to_numpy(), "hs6": s["hs6"].to_numpy(dtype=object),
-        "quantity": s["quantity"].to_numpy(), "net_weight_kg": s["net_weight_kg"].to_numpy(),
-        "value_usd": s["value_usd"].to_numpy(), "shipment_id": s["shipment_id"].to_numpy(),
-    }
-    out = pd.DataFrame({"entity": s["exporter"].to_numpy(dtype=object), "dir": _OUT,
-                        "partner": s["importer"].to_numpy(dtype=object),
-                        "partner_country": s["importer_country"].to_numpy(dtype=object),
-                        "own_country": s["exporter_country"].to_numpy(dtype=object), **common})
-    inn = pd.DataFrame({"entity": s["importer"].to_numpy(dtype=object), "dir": _IN,
-                        "partner": s["exporter"].to_numpy(dtype=object),
-                        "partner_country": s["exporter_country"].to_numpy(dtype=object),
-                        "own_country": s["importer_country"].to_numpy(dtype=object), **common})
-    trade = pd.concat([out, inn], ignore_index=True)
+    """Each shipment twice, once from each party's side: who, which way, with whom, what.
+
+    Parties, headings and countries are categoricals: the frame has two rows per shipment,
+    and grouping a few million rows by category codes is many times faster than by strings.
+    """
+    # prepare_shipments gives exporter and importer (and their countries) shared categories
+    n = len(s)
+    exp, imp = s["exporter"].cat.codes.to_numpy(), s["importer"].cat.codes.to_numpy()
+    names = s["exporter"].cat.categories
+    exp_c = s["exporter_country"].cat.codes.to_numpy()
+    imp_c = s["importer_country"].cat.codes.to_numpy()
+    country_names = s["exporter_country"].cat.categories
+
+    def cat(codes, categories):
+        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+
+    hs, hs_names = s["hs6"].cat.codes.to_numpy(), s["hs6"].cat.categories
+    trade = pd.DataFrame({
+        "entity": cat(np.concatenate([exp, imp]), names),
+        "dir": np.repeat(np.array([_OUT, _IN], dtype="int8"), n),
+        "partner": cat(np.concatenate([imp, exp]), names),
+        "partner_country": cat(np.concatenate([imp_c, exp_c]), country_names),
+        "own_country": cat(np.concatenate([exp_c, imp_c]), country_names),
+        "date": np.tile(s["date"].to_numpy(), 2),
+        "hs6": cat(np.tile(hs, 2), hs_names),
+        "quantity": np.tile(s["quantity"].to_numpy(), 2),
+        "net_weight_kg": np.tile(s["net_weight_kg"].to_numpy(), 2),
+        "value_usd": np.tile(s["value_usd"].to_numpy(), 2),
+    })
     trade["after"] = (trade["date"] >= since).to_numpy(dtype=bool)
     return trade
+
+
+def _plain_index(x: pd.Series | pd.DataFrame):
+    """Results grouped by a categorical come back with a categorical index: make it plain."""
+    x = x.copy()
+    x.index = pd.Index(np.asarray(x.index, dtype=object), name=x.index.name)
+    return x
 
 
 def _per_company(co: pd.DataFrame, trade: pd.DataFrame, since: pd.Timestamp,
@@ -236,8 +257,12 @@ def _per_company(co: pd.DataFrame, trade: pd.DataFrame, since: pd.Timestamp,
     before = trade[~trade["after"]]
     dates["first_after"] = after.groupby("entity")["date"].min()
     dates["last_before"] = before.groupby("entity")["date"].max()
-    dates["country_seen"] = trade.groupby("entity")["own_country"].agg(
-        lambda x: x.mode().iloc[0] if x.notna().any() else None)
+    # where the customs say a party sits, for companies the registries do not know
+    seen = trade.groupby(["entity", "own_country"]).size().reset_index(name="n")
+    seen = seen[seen["n"] > 0].sort_values(["entity", "n"], ascending=[True, False])
+    seen = seen.drop_duplicates("entity").set_index("entity")["own_country"]
+    dates["country_seen"] = seen.astype(object)
+    dates = _plain_index(dates)
     facts = co.join(dates, how="outer")
     facts["data_start"] = trade["date"].min() if len(trade) else pd.NaT
     facts["country"] = facts["country"].where(facts["country"].notna(), facts["country_seen"])
@@ -300,7 +325,7 @@ def _weighted_share(frame: pd.DataFrame, mask: pd.Series) -> pd.Series:
                 / v.groupby(frame["entity"]).sum())
     by_count = mask.groupby(frame["entity"]).mean()
     has_value = known.groupby(frame["entity"]).any() & (v.groupby(frame["entity"]).sum() > 0)
-    return by_value.where(has_value, by_count)
+    return _plain_index(by_value.where(has_value, by_count).dropna())
 
 
 def _no_prior_history(facts: pd.DataFrame, trade: pd.DataFrame,
@@ -315,7 +340,7 @@ def _no_prior_history(facts: pd.DataFrame, trade: pd.DataFrame,
         ~facts["young"] & facts["first_after"].notna() & (history >= 365).fillna(False)
         & ((facts["incorporation_date"] < facts["first_after"]).fillna(False)
            | facts["last_before"].notna())]
-    t = trade[trade["entity"].isin(set(older))]
+    t = trade[trade["entity"].isin(list(older))]
     if len(t) == 0:
         return _empty_flags()
     before = t.loc[~t["after"], ["entity", "hs6"]].drop_duplicates()
@@ -329,7 +354,7 @@ def _no_prior_history(facts: pd.DataFrame, trade: pd.DataFrame,
 def _pass_through(trade: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
     a = trade[trade["after"]]
     both = a.groupby("entity")["dir"].nunique()
-    a = a[a["entity"].isin(set(both.index[both == 2]))]
+    a = a[a["entity"].isin(list(both.index[both == 2]))]
     if len(a) == 0:
         return _empty_flags()
     keys = [a["entity"], a["hs6"], a["dir"]]
@@ -350,7 +375,7 @@ def _pass_through(trade: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
         est_out = est_out.where(~usable, g[(f"e_{m}", _OUT)])
     ratio = (np.minimum(est_in, est_out) / np.maximum(est_in, est_out)).fillna(0.0)
     weight = n_in + n_out
-    entity = g.index.get_level_values(0)
+    entity = np.asarray(g.index.get_level_values(0), dtype=object)
     overall = (ratio * weight).groupby(entity).sum() / weight.groupby(entity).sum()
     hit = overall[overall >= th["pass_through_ratio"]]
     return _flags(hit.index, "PASS_THROUGH", hit.to_numpy(),
@@ -359,7 +384,7 @@ def _pass_through(trade: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
 
 def _dest_share(facts: pd.DataFrame, trade: pd.DataFrame, destinations: frozenset[str],
                 th: Mapping[str, float]) -> pd.DataFrame:
-    inside = set(facts.index[facts["country"].isin(destinations).fillna(False)])
+    inside = list(facts.index[facts["country"].isin(destinations).fillna(False)])
     out = trade[trade["after"] & (trade["dir"] == _OUT) & ~trade["entity"].isin(inside)]
     if len(out) == 0:
         return _empty_flags()
@@ -373,7 +398,7 @@ def _chpl_share(trade: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
     a = trade[trade["after"]]
     if len(a) == 0:
         return _empty_flags()
-    share = _weighted_share(a, a["hs6"].isin(set(chpl_tiers())))
+    share = _weighted_share(a, a["hs6"].isin(list(chpl_tiers())))
     hit = share[share >= th["chpl_share"]]
     return _flags(hit.index, "CHPL_SHARE", hit.to_numpy(),
                   [f"CHPL_SHARE(pct={round(x * 100)})" for x in hit])
@@ -386,7 +411,8 @@ def _shared_address(co: pd.DataFrame, trade: pd.DataFrame, young: set,
     at = at[size >= 2]
     if len(at) == 0:
         return _empty_flags()
-    goods = trade[["entity", "hs6"]].drop_duplicates().rename(columns={"entity": "entity_id"})
+    goods = trade[["entity", "hs6"]].drop_duplicates().astype(object).rename(
+        columns={"entity": "entity_id"})
     tenants = at.merge(goods, on="entity_id")
     young_tenants = tenants[tenants["entity_id"].isin(young)]
     # pairs (company, young co-tenant) that trade at least one heading in common
@@ -438,8 +464,9 @@ def _activity_code(code) -> str | None:
 def _activity_mismatch(facts: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
     codes = facts["activity_code"].map(_activity_code)
     codes = codes[codes.notna()]
-    dual = trade.loc[trade["after"] & trade["hs6"].str[:2].isin(DUAL_USE_CHAPTERS), "entity"]
-    dual = set(dual)
+    headings = trade["hs6"].cat.categories
+    dual_codes = [h for h in headings if str(h)[:2] in DUAL_USE_CHAPTERS]
+    dual = set(trade.loc[trade["after"] & trade["hs6"].isin(dual_codes), "entity"].unique())
     hit = [(e, c) for e, c in codes.items()
            if e in dual and not c.startswith(FITTING_ACTIVITY_PREFIXES)]
     return _flags([e for e, _ in hit], "ACTIVITY_MISMATCH", 1.0,
@@ -476,7 +503,7 @@ def _buyers(s: pd.DataFrame, trade: pd.DataFrame, links: pd.DataFrame | None,
     """(company, buyer) pairs: buyers in the destinations it sold to, directly or through
     the chains it is an intermediary of."""
     direct = trade.loc[(trade["dir"] == _OUT) & trade["partner_country"].isin(destinations)
-                       .fillna(False), ["entity", "partner"]]
+                       .fillna(False), ["entity", "partner"]].drop_duplicates().astype(object)
     direct.columns = ["company", "buyer"]
     parts = [direct]
     if links is not None and len(links) and {"chain_id", "out_shipment_id",
