@@ -427,6 +427,14 @@ def test_focus_ids_not_in_graph_are_reported():
     assert _payload(html)["meta"]["focus"] == ["sup"]
 
 
+def test_lone_surrogates_are_replaced(tmp_path):
+    g = nx.MultiDiGraph()
+    g.add_node("a", name="bad byte \udcff here")
+    out = write_map(tmp_path / "s.html", g, title="t\ud800")
+    html = out.read_text(encoding="utf-8")
+    assert "bad byte \ufffd here" in html and "<title>t\ufffd</title>" in html
+
+
 def test_write_map(tmp_path):
     out = write_map(tmp_path / "sub" / "chain.html", _chain(), title="Chain")
     assert out == tmp_path / "sub" / "chain.html"

@@ -13,8 +13,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from browser import Browser, unavailable_reason
 from viz import write_map
+
+try:  # tests/ on sys.path (pytest's default "prepend" import mode, no tests/__init__.py)
+    from browser import Browser, unavailable_reason
+except ImportError:  # tests/ imported as a package
+    from tests.browser import Browser, unavailable_reason
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +47,7 @@ def _chain() -> nx.MultiDiGraph:
     g.add_node("sup", kind="Company", name="Shenzhen Chip Co", country="CN", roles=["Supplier"])
     g.add_node("int", kind="Company", name="ALTYN TRADE OsOO", country="KG", roles=["Intermediary"],
                evidence=[{"record_id": "KG-IM-17", "source": "kg.csv", "row": 17}])
-    g.add_node("buy", kind="Company", name="RADIOKOM LLC", country="RU", roles=["DefenceBuyer"])
+    g.add_node("buy", kind="Company", name="ООО «Радиоком»", country="RU", roles=["DefenceBuyer"])
     g.add_edge("sup", "int", type="SHIPMENT", hs_code="854231", first_date="2023-03-01", quantity=1200,
                unit="pcs", value_usd=45000, record_ids=["KG-IM-17"], source="kg.csv", row=17)
     g.add_edge("int", "buy", type="SHIPMENT", hs_code="854231", first_date="2023-03-20", quantity=1190,
@@ -78,7 +82,7 @@ def test_chain_map_offline_loads_draws_and_cites_both_records(chromium, tmp_path
         (edge,) = chromium.js(f"return {api}.edgesBetween(arguments[0], arguments[1]);", a, b)
         panels.append(chromium.js(f"return {api}.select(arguments[0]);", edge))
     assert "KG-IM-17" in panels[0] and "kg.csv" in panels[0]
-    assert "RU-IM-52" in panels[1] and "1,190 pcs" in panels[1]
+    assert "RU-IM-52" in panels[1] and "1,190 pcs" in panels[1] and "ООО «Радиоком» (RU)" in panels[1]
     node_panel = chromium.js(f"return {api}.select('int');")
     assert "ALTYN TRADE OsOO (KG)" in node_panel and "KG-IM-17" in node_panel
     chromium.screenshot(Path(tempfile.gettempdir()) / "tracegraph-map-chain.png")

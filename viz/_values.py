@@ -33,8 +33,9 @@ def _is_missing(value: Any) -> bool:
 
 
 def _clean_str(value: str) -> str | None:
-    # Lone surrogates (from surrogateescape decoding) cannot be written as UTF-8.
-    value = value.encode("utf-8", "replace").decode("utf-8").strip()
+    # Lone surrogates cannot be written as UTF-8; maps.build_map replaces them in
+    # the finished page in one pass rather than here for every value.
+    value = value.strip()
     return value or None
 
 
@@ -54,10 +55,10 @@ def _iso(value: Any) -> str | None:
 
 def text(value: Any) -> str | None:
     """A display string, or ``None`` for missing values. Lists are joined with ``; ``."""
-    if _is_missing(value):
-        return None
     if isinstance(value, str):
         return _clean_str(value)
+    if _is_missing(value):
+        return None
     if isinstance(value, bool):
         return "yes" if value else "no"
     iso = _iso(value)
@@ -96,10 +97,10 @@ def number(value: Any) -> float | None:
 
 def strings(value: Any) -> list[str]:
     """A list of non-empty strings: lists as they are, a ``;``-joined string split."""
-    if _is_missing(value):
-        return []
     if isinstance(value, str):
         return [p for p in (_clean_str(part) for part in value.split(";")) if p]
+    if _is_missing(value):
+        return []
     if isinstance(value, Mapping):
         single = text(value)
         return [single] if single else []

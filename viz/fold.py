@@ -220,16 +220,27 @@ def fold_graph(
     super_keys = set(folded.values())
     if len(remaining) + len(super_keys) > max_nodes:
         floor = sum(1 for n in remaining if n in focus_set)
+
+        def attempt(k: int, anchored: bool) -> tuple[int, dict[Hashable, tuple[str, Hashable | None]]]:
+            kept_rank = {n: i for i, n in enumerate(remaining[:k])}
+            keys = _bucket_dropped(remaining[k:], kept_rank, nbrs, group, anchored)
+            return k + len(super_keys | set(keys.values())), keys
+
         cap_keys: dict[Hashable, tuple[str, Hashable | None]] = {}
         for anchored in (True, False):
-            k = max(floor, max_nodes - len(super_keys))
-            while True:
-                kept_rank = {n: i for i, n in enumerate(remaining[:k])}
-                cap_keys = _bucket_dropped(remaining[k:], kept_rank, nbrs, group, anchored)
-                total = k + len(super_keys | set(cap_keys.values()))
-                if total <= max_nodes or k <= floor:
-                    break
-                k = max(floor, k - (total - max_nodes))
+            # The largest k whose kept nodes and summaries fit: binary search,
+            # since keeping fewer nodes also leaves fewer anchors to hang summaries on.
+            lo, hi = floor, max(floor, max_nodes - len(super_keys))
+            total, cap_keys = attempt(hi, anchored)
+            if total > max_nodes:
+                total, cap_keys = attempt(lo, anchored)
+                while lo < hi - 1 and total <= max_nodes:
+                    mid = (lo + hi) // 2
+                    mid_total, mid_keys = attempt(mid, anchored)
+                    if mid_total <= max_nodes:
+                        lo, cap_keys = mid, mid_keys
+                    else:
+                        hi = mid
             if total <= max_nodes:
                 break
         for d, key in cap_keys.items():

@@ -53,7 +53,14 @@ anything else        listed in the side panel
 ==================== ==========================================================
 
 Large graphs are folded (see :mod:`viz.fold`): at most ``max_nodes`` nodes are
-drawn, the rest become summary nodes such as "+ 37 more suppliers".
+drawn, the rest become summary nodes such as "+ 37 more suppliers". Maps of
+more than 150 nodes start from :func:`viz.layout.radial_seed`; the physics
+runs a bounded stabilisation, then is switched off so the map holds still.
+
+In the page, ``window.__tracegraph`` holds ``stabilized``, ``nodeCount`` and
+``edgeCount`` and, for tests, ``select(id)`` (a node or edge id; returns the
+side panel text), ``edgesBetween(a, b)``, ``nodeIds()``, ``tooltipText(id)``,
+``physicsEnabled()`` and ``positions()``.
 """
 
 from __future__ import annotations
@@ -196,6 +203,7 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                  "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _JSON_ESCAPE_RE = re.compile("[<>&\u2028\u2029]")
@@ -590,14 +598,14 @@ class _Builder:
         folded: dict[tuple[Hashable, Hashable], list[dict[str, Any]]] = defaultdict(list)
         rep = self.folding.representative
         for u, v, _key, attrs in _edges(self.graph):
-            rec = _edge_record(u, v, attrs)
             ru, rv = rep(u), rep(v)
             if ru == u and rv == v:
+                rec = _edge_record(u, v, attrs)
                 a, b = (u, v) if self.directed or str(u) <= str(v) else (v, u)
                 kept_groups[(a, b, rec["type"])].append(rec)
             elif ru != rv:
                 a, b = (ru, rv) if self.directed or str(ru) <= str(rv) else (rv, ru)
-                folded[(a, b)].append(rec)
+                folded[(a, b)].append(_edge_record(u, v, attrs))
             # links inside one summary are counted in its members, not drawn
 
         drawn: list[tuple[Hashable, Hashable, dict[str, Any], dict[str, Any]]] = []
@@ -851,12 +859,9 @@ def build_map(
         rec = records[n]
         return (style.role_priority(style.primary_role(rec["roles"])), -(rec["value"] or 0.0), -degree[n])
 
-    def group(n: Hashable) -> str:
-        rec = records[n]
-        return style.group_of(rec["roles"], rec["kind"])
-
-    folding = fold_graph(graph, max_nodes=max_nodes, focus=focus_set, group=group, rank=rank,
-                         supernode_threshold=supernode_threshold)
+    groups = {n: style.group_of(rec["roles"], rec["kind"]) for n, rec in records.items()}
+    folding = fold_graph(graph, max_nodes=max_nodes, focus=focus_set, group=groups.__getitem__,
+                         rank=rank, supernode_threshold=supernode_threshold)
 
     builder = _Builder(graph, focus_set, folding, records)
     builder.add_nodes()
@@ -880,7 +885,7 @@ def build_map(
     made = (made_at or _dt.datetime.now(_dt.timezone.utc)).astimezone(_dt.timezone.utc)
     folded_count = len(folding.folded_into)
     params = [(str(k), _values.text(_values.jsonable(v)) or "\u2014") for k, v in (parameters or {}).items()]
-    return _template().render(
+    html = _template().render(
         title=_values.text(title) or "tracegraph map",
         subtitle=_values.text(subtitle) or "",
         parameters=params,
@@ -905,6 +910,8 @@ def build_map(
         # base64 hashes in quotes, made here: nothing from the data
         csp_scripts=Markup(" ".join((_csp_hash(vis_js), _csp_hash(map_js)))),
     )
+    # Lone surrogates (text decoded with surrogateescape) cannot be written as UTF-8.
+    return _LONE_SURROGATE.sub("\ufffd", html)
 
 
 def _key_labels(folding: Folding, focus: set[Hashable], records: dict[Hashable, dict[str, Any]],
