@@ -173,7 +173,10 @@ def find_chains(
     onward shipments are matched first; arrivals left over are tried against sets of 2 to
     `max_split` of the nearest unmatched onward shipments. Quantities are compared on the
     same kind of measure on both sides: units if both have them (same unit), else net weight,
-    else value.
+    else value (compared like a quantity, so a mark-up beyond the tolerance hides a chain
+    that only values could show). An arrival looks at its ``reference.CHAIN_MAX_CANDIDATES``
+    nearest onward shipments of the heading at most, which only ever bites on busy
+    distributors.
 
     The score is a weighted sum (``reference.CHAIN_WEIGHTS``) of quantity closeness (worst
     step), short lag (longest step), the CHPL tier of the goods, a defence-industry or listed
@@ -205,7 +208,7 @@ def find_chains(
     transit_set = None if transit is None else frozenset(_upper(transit)) - destinations
     s = prepare_shipments(shipments, mirrors, hs_prefix=hs_prefix)
 
-    single = _candidate_pairs(s, destinations, transit_set, window_days, tolerance)
+    single = _candidate_pairs(s, destinations, transit_set, window_days)
     links = _assign(s, single, window_days, tolerance, max_split, weights)
     chains, links = _build_chains(
         s, links, companies, listings, destinations, frozenset(_str_set(defence_codes)),
@@ -215,7 +218,7 @@ def find_chains(
         keep = chains["score"] >= min_score
         chains = chains[keep].reset_index(drop=True)
         links = links[links["chain_id"].isin(set(chains["chain_id"]))].reset_index(drop=True)
-    roles = _roles(s, links, chains, companies, listings, destinations, defence_codes)
+    roles = _roles(links, chains, companies, listings, defence_codes)
     return ChainResult(chains=chains, links=links, roles=roles)
 
 
@@ -491,7 +494,6 @@ def _candidate_pairs(
     destinations: frozenset[str],
     transit: frozenset[str] | None,
     window_days: int,
-    tolerance: float,
 ) -> dict[str, np.ndarray]:
     """All (arrival, onward) row pairs of one intermediary and heading within the window.
 
@@ -838,10 +840,6 @@ def company_table(companies: pd.DataFrame | None) -> pd.DataFrame:
     return info
 
 
-def _entity_info(companies: pd.DataFrame | None) -> pd.DataFrame:
-    return company_table(companies)
-
-
 def _listing_info(listings: pd.DataFrame | None) -> tuple[dict[str, str], set[str]]:
     """Lists naming each entity, and the entities on a defence-industry list."""
     if listings is None or len(listings) == 0:
@@ -989,7 +987,7 @@ def _assemble(
     `m` holds the chains' shipments sorted by chain, depth, date and record id; a plain pass
     over it is much faster than grouped string aggregations when there are many chains.
     """
-    info = _entity_info(companies)
+    info = company_table(companies)
     listed, defence_listed = _listing_info(listings)
     defence = defence_listed | _defence_by_activity(info, defence_codes)
     invasion = pd.Timestamp(INVASION_DATE)
@@ -1109,28 +1107,25 @@ def _first_trade(s: pd.DataFrame, entities: set) -> dict:
 
 
 def _roles(
-    s: pd.DataFrame,
     links: pd.DataFrame,
     chains: pd.DataFrame,
     companies: pd.DataFrame | None,
     listings: pd.DataFrame | None,
-    destinations: frozenset[str],
     defence_codes: Iterable[str],
 ) -> pd.DataFrame:
     if len(chains) == 0:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in ROLE_COLUMNS})
-    info = _entity_info(companies)
     _, defence_listed = _listing_info(listings)
-    defence = defence_listed | _defence_by_activity(info, frozenset(_str_set(defence_codes)))
-    rows = []
+    defence = defence_listed | _defence_by_activity(company_table(companies),
+                                                    frozenset(_str_set(defence_codes)))
+    intermediaries = set(links["intermediary_entity_id"])
+    rows = [(e, "Intermediary") for e in intermediaries]
     for path in chains["entity_ids"]:
-        steps = path.split(">")
-        rows += [(e, "Supplier") for e in steps[0].split(";")]
-        rows += [(e, "Intermediary") for st in steps[1:-1] for e in st.split(";")]
-        rows += [(e, "DefenceBuyer") for e in steps[-1].split(";") if e in defence]
-    # an intermediary that also takes goods at the end of a shorter branch stays an intermediary
-    inter = set(links["intermediary_entity_id"])
-    rows += [(e, "Intermediary") for e in inter]
+        steps = [step.split(";") for step in path.split(">")]
+        rows += [(e, "Supplier") for e in steps[0]]
+        # whoever receives goods and sends none on is a buyer; labelled when defence industry
+        rows += [(e, "DefenceBuyer") for step in steps[1:] for e in step
+                 if e in defence and e not in intermediaries]
     return (pd.DataFrame(rows, columns=list(ROLE_COLUMNS)).drop_duplicates()
             .sort_values(["role", "entity_id"]).reset_index(drop=True))
 
