@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"cannot run: {reason}", file=sys.stderr)
         return 2
 
-    out_dir = args.keep or Path(tempfile.mkdtemp(prefix="tracegraph-bench-"))
+    scratch = None if args.keep else tempfile.TemporaryDirectory(prefix="tracegraph-bench-")
+    out_dir = args.keep or Path(scratch.name)
     out_dir.mkdir(parents=True, exist_ok=True)
     print("command:", shlex.join([sys.executable, *sys.argv]))
     header = (f"{'nodes':>6} {'edges':>6} {'build s':>8} {'load s':>7} {'stable s':>9} {'total s':>8} "
@@ -147,7 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"load average at the end: {load:.1f} on {os.cpu_count()} CPUs "
           "(wall times stretch when other work shares the machine; CPU s is Python + all browser processes)")
-    print(f"maps in {out_dir}")
+    if scratch is None:
+        print(f"maps kept in {out_dir}")
+    else:
+        scratch.cleanup()
     return 0
 
 

@@ -69,6 +69,15 @@ return ink;
 """
 
 
+_WAIT_STABILIZED = """
+var done = arguments[arguments.length - 1];
+(function check() {
+  if (window.__tracegraph && window.__tracegraph.stabilized) { done(true); }
+  else { setTimeout(check, 10); }
+})();
+"""
+
+
 class BrowserError(RuntimeError):
     """The browser could not be started or a page did not behave."""
 
@@ -153,15 +162,22 @@ class Browser:
         return url
 
     def wait_stabilized(self, timeout: float = 30.0) -> float:
-        """Seconds from now until ``window.__tracegraph.stabilized`` is true."""
+        """Seconds from now until ``window.__tracegraph.stabilized`` is true.
+
+        The page itself polls (one driver round trip instead of one per check),
+        so waiting costs the browser next to nothing.
+        """
+        from selenium.common.exceptions import TimeoutException
+
         start = time.perf_counter()
-        while True:
-            done = self.js("return !!(window.__tracegraph && window.__tracegraph.stabilized);")
-            if done:
-                return time.perf_counter() - start
-            if time.perf_counter() - start > timeout:
-                raise BrowserError(f"map did not stabilise within {timeout:.0f} s")
-            time.sleep(0.02)
+        self.driver.set_script_timeout(timeout)
+        try:
+            self.driver.execute_async_script(_WAIT_STABILIZED)
+        except TimeoutException as e:
+            raise BrowserError(f"map did not stabilise within {timeout:.0f} s") from e
+        finally:
+            self.driver.set_script_timeout(60)
+        return time.perf_counter() - start
 
     def js(self, script: str, *args: Any) -> Any:
         return self.driver.execute_script(script, *args)
@@ -196,6 +212,17 @@ class Browser:
 
     def dialogs_trapped(self) -> list[str]:
         return list(self.js("return window.__dialogs || [];"))
+
+    def hover_node(self, node_id: str, wait: float = 0.6) -> str | None:
+        """Move the mouse onto a node as a user would; the text of vis-network's popup, if shown."""
+        x, y = self.js(
+            "var n = window.__tracegraph.network; var p = n.canvasToDOM(n.getPosition(arguments[0]));"
+            "var r = document.querySelector('#tg-map canvas').getBoundingClientRect();"
+            "return [p.x + r.left, p.y + r.top];", node_id)
+        self.driver.execute_cdp_cmd("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": x, "y": y})
+        time.sleep(wait)  # vis-network's tooltip delay
+        return self.js("var t = document.querySelector('div.vis-tooltip');"
+                       "return t && t.style.visibility === 'visible' ? t.textContent : null;")
 
     def canvas_ink(self) -> int:
         """Pixels of the map canvas that are not background; -1 when there is no canvas."""

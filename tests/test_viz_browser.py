@@ -118,6 +118,9 @@ def test_hostile_names_are_text_and_run_nothing(chromium, tmp_path):
     panel = chromium.js("return window.__tracegraph.select('evil');")
     assert f"{XSS} (AE)" in panel and "</script><script>alert(3)</script>" in panel
     assert chromium.js("return window.__tracegraph.tooltipText('evil');").startswith(f"{XSS} (AE)")
+    chromium.js("window.__tracegraph.tooltipText('buy');")  # so only the hover can bring evil's text back
+    popup = chromium.hover_node("evil")  # the real tooltip, as a mouse brings it up
+    assert popup is not None and popup.startswith(f"{XSS} (AE)")
     (edge,) = chromium.js("return window.__tracegraph.edgesBetween('evil', 'buy');")
     edge_panel = chromium.js("return window.__tracegraph.select(arguments[0]);", edge)
     assert XSS in edge_panel and "<b>bold</b>" in edge_panel

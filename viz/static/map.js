@@ -68,10 +68,14 @@
     return table;
   }
 
-  // Tooltips are DOM elements built with textContent: vis-network appends them as they are.
+  // Tooltips are DOM elements built with textContent: vis-network appends them as
+  // they are. One shared element serves every node and edge (one popup shows at a
+  // time); it is filled on hover, before vis-network's tooltip delay runs out.
+  var tip = el("div", "tg-tip");
   function tooltip(id) {
     var d = details[id];
-    var box = el("div", "tg-tip");
+    var box = tip;
+    while (box.firstChild) { box.removeChild(box.firstChild); }
     if (!d) { box.appendChild(el("div", "tg-tip-title", id)); return box; }
     box.appendChild(el("div", "tg-tip-title", d.heading));
     if (d.short) { box.appendChild(el("div", "tg-tip-line", d.short)); }
@@ -86,8 +90,8 @@
     return box;
   }
 
-  data.nodes.forEach(function (n) { n.title = tooltip(n.id); });
-  data.edges.forEach(function (e) { e.title = tooltip(e.id); });
+  data.nodes.forEach(function (n) { n.title = tip; });
+  data.edges.forEach(function (e) { e.title = tip; });
 
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
@@ -248,6 +252,9 @@
     return panel.textContent;
   }
 
+  network.on("hoverNode", function (params) { tooltip(String(params.node)); });
+  network.on("hoverEdge", function (params) { tooltip(String(params.edge)); });
+
   network.on("click", function (params) {
     if (params.nodes.length) {
       api.selected = String(params.nodes[0]);
@@ -286,7 +293,13 @@
     }});
   };
   api.node = function (id) { var n = nodes.get(String(id)); return n ? {id: n.id, label: n.label, shape: n.shape, color: n.color} : null; };
-  api.tooltipText = function (id) { var item = nodes.get(String(id)) || edges.get(String(id)); return item ? item.title.textContent : null; };
+  // What the tooltip of a node or edge shows: the element vis-network pops up, filled as on hover.
+  api.tooltipText = function (id) {
+    var item = nodes.get(String(id)) || edges.get(String(id));
+    if (!item || !(item.title instanceof Element)) { return null; }
+    tooltip(String(id));
+    return item.title.textContent;
+  };
   api.physicsEnabled = function () { return network.physics.physicsEnabled; };
   api.positions = function () { return network.getPositions(); };
   api.network = network;
