@@ -457,7 +457,7 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
             # theta 1.0: coarser Barnes-Hut cells, several times cheaper per step
             # at 2,000 nodes than the default 0.5, and no visible difference here.
             "forceAtlas2Based": {
-                "theta": 1.0 if seeded else 0.5,
+                "theta": 1.5 if seeded else 0.5,
                 "gravitationalConstant": -70 if seeded else -160,
                 "centralGravity": 0.008,
                 # small maps carry edge labels and need room for them
