@@ -76,16 +76,18 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import networkx as nx
 from markupsafe import Markup
-from pyvis.network import Network
 
 from viz import VizError, _values, style
 from viz.fold import Folding, fold_graph
 from viz.layout import radial_seed
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
 
 __all__ = [
     "MapInputError",
@@ -489,7 +491,7 @@ def _options(node_count: int, edge_count: int, directed: bool, seeded: bool) -> 
         "edges": {
             "arrows": {"to": {"enabled": directed, "scaleFactor": 0.55}},
             "smooth": {"enabled": edge_count <= 400, "type": "continuous", "roundness": 0.3},
-            "font": {"size": 10, "face": "system-ui,sans-serif", "color": "#37474f",
+            "font": {"size": 12, "face": "system-ui,sans-serif", "color": "#37474f",
                      "strokeWidth": 3, "strokeColor": "#ffffff", "align": "horizontal"},
             # per-edge colours set only "color"; selection and hover come from here
             "color": {"highlight": "#000000", "hover": "#000000", "inherit": False},
@@ -523,6 +525,9 @@ class _Builder:
         self.focus = focus
         self.folding = folding
         self.records = records
+        # pyvis pulls in IPython: imported here, not at import, to keep the CLI quick
+        from pyvis.network import Network
+
         self.net = Network(directed=self.directed, cdn_resources="in_line")
         self.details: dict[str, dict[str, Any]] = {}
         self.names: dict[Hashable, str] = {}
