@@ -42,7 +42,6 @@ from loaders.read import (
     DEFAULT_CHUNK_ROWS,
     TableSource,
     UnknownKind,
-    canonical_header,
     detect_kind,
     open_table,
 )
@@ -392,7 +391,13 @@ class Resolution:
     ``officer_country`` takes the company's country (directors mostly live where their
     company is registered; a foreign nominee without a stated country may then split from
     his other boards, which is the safer error). Trade parties' identifiers are kept as
-    ``tax_id`` (INN / BIN / VAT numbers are what customs records carry).
+    ``tax_id`` (INN / BIN / VAT numbers are what customs records carry). Shipment ids are
+    :func:`shipment_id` of (record id, source), the source defaulting to the file name.
+
+    Officers: ``rel`` is ``OWNS`` for the roles shareholder, beneficial_owner, owner,
+    participant and member, and for a founder with a ``share_pct`` (a founder of a Russian
+    or Central Asian LLC holds its shares); every other role is ``OFFICER_OF``. An officer
+    of type company is resolved like a trade party, in the officer's country.
 
     Frames carry only what a row knows (None elsewhere, which the writer must not write
     over existing values); a company or person already sent in this load is sent again only
@@ -498,8 +503,6 @@ class Resolution:
     # -- kinds --------------------------------------------------------------------------------
 
     def _companies(self, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        from loaders.resolve import company_id
-
         ids = self.resolver.add_companies(rows).to_numpy(dtype=object)
         ids = self._fallback_ids(rows, ids)
         if "ftm_id" in rows.columns:

@@ -126,6 +126,17 @@ def test_parquet_in_batches(tmp_path):
     assert rows["importer_id"].tolist()[:2] == ["7707083893", ""]
 
 
+def test_gzipped_parquet(tmp_path):
+    plain = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"name": ["Alfa"], "country": ["KG"]}), plain)
+    packed = tmp_path / "t.parquet.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    source = open_table(packed)
+    assert (source.format, source.compressed) == ("parquet", True)
+    assert _all_rows(source)["name"].tolist() == ["Alfa"]
+    assert source.sha256 == hashlib.sha256(packed.read_bytes()).hexdigest()
+
+
 def test_line_numbers_across_chunks_with_multiline_cells_and_blank_lines(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text(
