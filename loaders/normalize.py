@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Any
 
 import pycountry
+from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
 from rigour.territories import lookup_territory
 from rigour.text.normalize import Normalize, normalize
@@ -35,6 +36,7 @@ __all__ = [
     "clean_name",
     "name_key",
     "latin_key",
+    "split_place",
     "person_key",
     "legal_form",
     "transliterate",
@@ -237,6 +239,9 @@ _EXTRA_FORMS: dict[str, str | None] = {
     "aş": "JSC", "a ş": "JSC", "anonim sirketi": "JSC", "limited sirketi": "LLC",
     "ltdşti": "LLC", "ltd şti": "LLC", "ltdsti": "LLC", "ltd sti": "LLC",
     "fzc": "LLC", "nao": "JSC", "чп": "SP",
+    # Belarus: a private unitary enterprise (ЧУП, written PUE in English) is a company with
+    # one owner, the nearest generic form being LLC; ОДО, an additional-liability company
+    "чуп": "LLC", "chup": "LLC", "pue": "LLC", "odo": "LLC",
     "corp": "CORP", "corporation": "CORP",
     "co": None, "company": None, "kompani": None, "trading": None, "treiding": None,
 }
@@ -251,7 +256,21 @@ _EXTRA_FORMS_RE = _forms_regex(_EXTRA_FORMS)
 _EXTRA_PHRASES_RE = _forms_regex(f for f in _EXTRA_FORMS if " " in f)
 
 
-def _strip_forms(tokens: str) -> str:
+# Soviet and post-Soviet enterprise types: a design bureau (КБ, ОКБ), a research institute
+# (НИИ, ЦНИИ), a research-and-production association or enterprise (НПО, НПП), a plant (Завод).
+# They say what the enterprise is, not how it is incorporated, and they tell apart namesakes
+# (НПО «Меридиан» and КБ «Меридиан» are two defence suppliers), so they stay in the name.
+# rigour's table reads some of them as legal forms of elsewhere: KB as a Swedish
+# kommanditbolag or a commercial bank, NPO as a non-profit organisation.
+_ENTERPRISE_WORDS = frozenset({
+    "кб", "окб", "скб", "цкб", "пкб", "нии", "цнии", "нпо", "нпп", "нпк", "нпф", "нпц", "нтц",
+    "завод",
+    "kb", "okb", "skb", "tskb", "ckb", "pkb", "nii", "tsnii", "cnii", "npo", "npp", "npk", "npf",
+    "npts", "ntts", "zavod",
+})
+
+
+def _strip_form_words(tokens: str) -> str:
     # Our multi-word forms go first: rigour knows a part of some ("sirketi" of "anonim
     # sirketi"). Our single words go last, so that they do not cut up rigour's multi-word
     # forms ("company" of "limited liability company").
@@ -259,6 +278,24 @@ def _strip_forms(tokens: str) -> str:
     stripped = remove_org_types(stripped, " ", normalize_flags=_NAME_FLAGS)
     stripped = _EXTRA_FORMS_RE.sub(" ", stripped)
     return _SPACES.sub(" ", stripped).strip()
+
+
+def _strip_forms(tokens: str) -> str:
+    words = tokens.split()
+    if not _ENTERPRISE_WORDS.intersection(words):
+        return _strip_form_words(tokens)
+    # the runs between enterprise words are stripped one by one, the words themselves kept
+    out: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word in _ENTERPRISE_WORDS or not word:
+            if run:
+                out.append(_strip_form_words(" ".join(run)))
+                run = []
+            out.append(word)
+        else:
+            run.append(word)
+    return _SPACES.sub(" ", " ".join(out)).strip()
 
 
 @lru_cache(maxsize=4096)
@@ -329,10 +366,33 @@ _LOANWORDS = {
 }
 
 
+_VOWELS = re.compile("[aeiouy]")
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _fold_token(token: str) -> str:
+    if len(token) <= 5 and not _VOWELS.search(token):
+        # an abbreviation is spelled letter by letter: folding its letter pairs as if they
+        # were sounds would make ЦКБ (tskb) the КБ (kb) of another enterprise
+        return token
     token = _fold_spelling(token)
     return _LOANWORDS.get(token, token)
+
+
+# The words that only say "company" (None in _EXTRA_FORMS), as folded; the short ones (co) are
+# left out, since their folded form is a real word elsewhere.
+# the enterprise words as they stand in a name key
+_ENTERPRISE_KEYS = frozenset(_fold_token(word) for word in _ENTERPRISE_WORDS if word.isascii())
+_FOLDED_NOISE = frozenset(_fold_token(word) for word, form in _EXTRA_FORMS.items()
+                          if form is None and " " not in word and len(word) >= 5)
+
+
+def _is_noise(token: str) -> bool:
+    if token in _FOLDED_NOISE:
+        return True
+    # one slip away from a long noise word is that word: no name is spelled Tradng
+    return len(token) >= 6 and any(
+        OSA.distance(token, noise, score_cutoff=1) <= 1 for noise in _FOLDED_NOISE)
 
 
 def _name_tokens(text: Any, strip_forms: bool, fold: bool = True) -> list[str] | None:
@@ -367,6 +427,9 @@ def _company_forms(text: Any) -> tuple[str, str] | None:
     if not latin:
         return None
     folded = [tok for tok in map(_fold_token, latin) if tok]
+    # a noise word with a slip in it (Komppani, Tradng) is found only once folded
+    kept = [tok for tok in folded if not _is_noise(tok)]
+    folded = kept or folded
     return (" ".join(latin), " ".join(folded)) if folded else None
 
 
@@ -407,6 +470,87 @@ def latin_key(text: Any) -> str | None:
     return forms[0] if forms else None
 
 
+# Chinese company names open, by the registration rules, with the place of the registering
+# authority (深圳 Shenzhen, 宁波 Ningbo...), and trade records often drop it. rigour's territory
+# table knows the provinces and the four municipalities but not the prefecture-level cities;
+# these are the cities, and the county-level cities, that register most exporters.
+_CN_CITIES = frozenset("""
+    anqing anshan anyang baoding baoji baotou beihai bengbu benxi binzhou changchun changde
+    changsha changshu changzhou chaozhou chengdu chifeng chuzhou cixi dalian dandong danyang
+    daqing datong deyang dezhou dongguan dongying foshan fuqing fushun fuyang fuzhou ganzhou
+    guangzhou guilin guiyang haikou handan hangzhou harbin hefei hengyang heyuan heze hohhot
+    huaian huaibei huainan huizhou huzhou jiamusi jiangmen jiangyin jiaozuo jiaxing jieyang
+    jilin jinan jingdezhen jinhua jining jinjiang jinzhou jiujiang kaifeng kunming kunshan
+    laiwu langfang lanzhou lhasa lianyungang liaocheng linyi lishui liuzhou longgang longyan
+    luoyang maanshan maoming meizhou mianyang mudanjiang nanchang nanjing nanning nanping
+    nantong nanyang ningbo ningde ordos pingdingshan pingxiang putian qingdao qingyuan
+    qinhuangdao qiqihar quanzhou quzhou rizhao sanming sanya shangqiu shangrao shantou shanwei
+    shaoguan shaoxing shenyang shenzhen shijiazhuang shishi siping suqian suzhou taian taiyuan
+    taizhou tangshan tianjin tieling tonghua urumqi weifang weihai wenzhou wuhan wuhu wuxi
+    xiamen xian xiangyang xianyang xining xinxiang xinyu xuchang xuzhou yancheng yangjiang
+    yangzhou yantai yichang yichun yinchuan yingkou yiwu yixing yulin yunfu yuyao zaozhuang
+    zhangjiagang zhangjiakou zhangzhou zhanjiang zhaoqing zhengzhou zhenjiang zhongshan zhoukou
+    zhoushan zhuhai zhuzhou zibo zunyi
+""".split())
+# A name left without its place must still name something: (words, letters) at least. In
+# China one word is enough, since the rules make the word after the place the company's own
+# trade name (字号), distinct where it is registered (Shenzhen Kaida Trading: Kaida).
+_MIN_REST = (2, 6)
+_MIN_REST_BY_COUNTRY = {"CN": (1, 4)}
+
+
+@lru_cache(maxsize=4096)
+def _is_place_of(words: str, code: str) -> bool:
+    if code == "CN" and words in _CN_CITIES:
+        return True
+    territory = lookup_territory(words)
+    # the country itself or a region or city of it (Hong Kong, Shanghai, Dubai, Moscow); a
+    # territory of another country (a Yugoslavia for "Yug", south) is a word of the name
+    return territory is not None and territory.code.split("-")[0].upper() == code
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def split_place(text: Any, country: Any) -> tuple[str, str] | None:
+    """(place, rest) of a company name that opens with a place of its own country: the place
+    in Latin letters, and the :func:`name_key` of the name without it. None when the name does
+    not open with a place, or when too little would be left to name a company.
+
+    Trade records shorten ``Hong Kong Eastern Star Ltd`` to ``Eastern Star Ltd`` and
+    ``Ningbo Tianyu Co., Ltd.`` to ``Tianyu Co.,Ltd``; the resolver uses the rest to join the
+    two, as long as one company only holds that rest. Places are the country and its regions
+    and cities as rigour knows them, and for China also the cities whose names open most
+    Chinese company names.
+
+    Examples
+    --------
+    >>> split_place("Ningbo Tianyu International Co., Ltd.", "CN")
+    ('ningbo', 'tianiu international')
+    >>> split_place("Hong Kong Eastern Star Electronics Limited", "HK")
+    ('hong kong', 'eastern star elektroniks')
+    >>> split_place("Hong Kong Star Limited", "HK") is None   # "Star" alone names nothing
+    True
+    >>> split_place("Moscow Radio Components", "KZ") is None   # not a place of Kazakhstan
+    True
+    """
+    code = normalize_country(country)
+    forms = _company_forms(text)
+    if code is None or forms is None:
+        return None
+    latin, folded = forms[0].split(), forms[1].split()
+    for size in (2, 1):
+        place = " ".join(latin[:size])
+        if len(latin) <= size or not _is_place_of(place, code):
+            continue
+        if [_fold_token(w) for w in latin[:size]] != folded[:size]:
+            return None  # the folded key lost a word of the place: no safe way to cut it
+        rest = folded[size:]
+        min_words, min_letters = _MIN_REST_BY_COUNTRY.get(code, _MIN_REST)
+        if len(rest) < min_words or sum(map(len, rest)) < min_letters:
+            return None
+        return place, " ".join(rest)
+    return None
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def person_key(text: Any) -> str | None:
     """Matching key of a person's name: like :func:`name_key`, no legal forms, tokens sorted.
@@ -442,6 +586,8 @@ def legal_form(text: Any) -> str | None:
     candidates: list[tuple[int, str]] = []
     found = extract_org_types(tokens, normalize_flags=_NAME_FLAGS, generic=True)
     for matched, generic in found:
+        if matched in _ENTERPRISE_WORDS:
+            continue
         candidates.append((_position(tokens, matched), generic.upper()))
     for match in _EXTRA_FORMS_RE.finditer(tokens):
         generic = _EXTRA_FORMS[match.group(1)]

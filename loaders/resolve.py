@@ -21,6 +21,7 @@ True
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -34,6 +35,7 @@ from rapidfuzz.distance import OSA
 from loaders import LoaderError
 from loaders.columns import RESOLVED
 from loaders.normalize import (
+    _ENTERPRISE_KEYS,
     _text,
     address_key,
     clean_name,
@@ -43,6 +45,7 @@ from loaders.normalize import (
     normalize_country,
     normalize_identifier,
     person_key,
+    split_place,
 )
 
 __all__ = [
@@ -228,18 +231,22 @@ def _compare_keys(
         return False, score
     if min(len(a_joined), len(b_joined)) < MIN_FUZZY_MERGE_LENGTH:
         return False, score
-    if score < merge_threshold:
-        return False, score
     # a typo is one slip (a letter wrong, missing, extra, or two swapped); two slips are as
     # often another word (Radiotekhnika / Radiomekhanika)
-    if OSA.distance(a, b, score_cutoff=MAX_TYPO_EDITS) <= MAX_TYPO_EDITS:
+    if score >= merge_threshold and _one_slip(a, b):
         return True, score
+    # Folding can hide a slip or double it: a slip inside a loanword stops the word from being
+    # recognised (Servis -> service, Sevris stays), so the folded keys are far apart while the
+    # spellings are one slip apart. The unfolded spellings are then scored too.
     b_latin = tuple(b_latin)
-    typo = any(
-        OSA.distance(x, y, score_cutoff=MAX_TYPO_EDITS) <= MAX_TYPO_EDITS
-        for x in a_latin for y in b_latin
-    )
-    return typo, score
+    best = 0.0
+    for x in a_latin:
+        for y in b_latin:
+            if _one_slip(x, y):
+                best = max(best, fuzz.ratio(x, y) / 100.0)
+    if best >= merge_threshold:
+        return True, max(score, round(best, 3))
+    return False, score
 
 
 def same_company(
@@ -330,12 +337,18 @@ class Resolver:
         self._entities: dict[str, _Entity] = {}
         self._by_id: dict[tuple[str, str], str] = {}
         self._by_key: dict[tuple[str, str], list[str]] = {}
+        self._by_joined: dict[tuple[str, str], list[str]] = {}
         # per country, the distinct anchor keys in the order seen: the fuzzy search space
         self._keys: dict[str, list[str]] = {}
         self._sorted_keys: dict[str, list[str]] = {}
         self._fuzzy_keys: dict[str, set[str]] = {}
-        # per (country, key), the latin_key spellings behind it, for counting typos
+        # per (country, key), the latin_key spellings behind it, for counting typos; per
+        # country, all those spellings and the key each stands for, for the search
         self._latin: dict[tuple[str, str], set[str]] = {}
+        self._latin_spellings: dict[str, list[str]] = {}
+        self._latin_owners: dict[str, list[str]] = {}
+        # per (country, name key without its opening place), the companies and their places
+        self._by_rest: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
         self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
         self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -461,20 +474,27 @@ class Resolver:
         if key is None:
             return self._new_entity(code, ident, name).entity_id
 
-        holders = self._by_key.get((code, key), [])
+        # the exact key, else the key with its spaces closed ("Lakeshor eSupply"), else the
+        # name with or without the place it opens with ("Ningbo Tianyu" / "Tianyu")
+        method = "name_exact"
+        holders = self._by_key.get((code, key)) or self._by_joined.get(
+            (code, key.replace(" ", "")), [])
+        if not holders:
+            method = "name_place"
+            holders = self._place_holders(code, name, key)
         if len(holders) == 1:
             entity = self._entities[holders[0]]
             if ident and self._contradicts(entity, ident):
                 new = self._new_entity(code, ident, name)
-                self._candidate(new.entity_id, entity.entity_id, 1.0, "name_exact_other_id")
+                self._candidate(new.entity_id, entity.entity_id, 1.0, f"{method}_other_id")
                 return new.entity_id
             return self._attach(entity, name, ident).entity_id
         if len(holders) > 1:
-            # one name, several registry companies: do not guess which one traded
+            # one name, several companies: do not guess which one traded
             new = self._new_entity(code, ident, name)
             for other in holders:
                 if other != new.entity_id:
-                    self._candidate(new.entity_id, other, 1.0, "name_exact_ambiguous")
+                    self._candidate(new.entity_id, other, 1.0, f"{method}_ambiguous")
             return new.entity_id
 
         matched, near = self._fuzzy(code, key, latin_key(name), ident)
@@ -486,6 +506,17 @@ class Resolver:
             if other_id != entity.entity_id:
                 self._candidate(entity.entity_id, other_id, score, "name_fuzzy")
         return entity.entity_id
+
+    def _place_holders(self, code: str, name: Any, key: str) -> list[str]:
+        """Companies known under this name with its opening place removed, or, for a name
+        without a place, under this name after a place (see :func:`split_place`)."""
+        split = split_place(name, code)
+        if split is None:
+            return list(self._by_rest.get((code, key), ()))
+        place, rest = split
+        places = self._by_rest.get((code, rest), {})
+        # a company known under the same words after another place is another company
+        return [h for h in self._by_key.get((code, rest), ()) if places.get(h, set()) <= {place}]
 
     def _fuzzy(self, code: str, key: str, latin: str | None, ident: str | None
                ) -> tuple[_Entity | None, list[tuple[str, float]]]:
@@ -499,10 +530,17 @@ class Resolver:
             _sort_tokens(key), self._sorted_keys[code], scorer=fuzz.ratio,
             score_cutoff=self.candidate_threshold * 100, limit=_FUZZY_LIMIT,
         )
+        found = [choices[index] for _, _, index in hits]
+        if latin:
+            # a slip that folding turns into two (Tsentr / Tsntr: centr / kntr) or that moves a
+            # word in the sorted key is found on the unfolded spellings, in their own order
+            spellings = self._latin_spellings.get(code, [])
+            found += [self._latin_owners[code][index] for _, _, index in process.extract(
+                latin, spellings, scorer=fuzz.ratio, score_cutoff=self.merge_threshold * 100,
+                limit=_FUZZY_LIMIT)]
         merge_ids: dict[str, float] = {}
         near: dict[str, float] = {}
-        for _, _, index in hits:
-            choice = choices[index]
+        for choice in dict.fromkeys(found):
             merge, score = _compare_keys(key, choice, self.merge_threshold,
                                          (latin,) if latin else (),
                                          self._latin.get((code, choice), ()))
@@ -558,8 +596,11 @@ class Resolver:
             return None
         if anchor:
             latin = latin_key(name)
-            if latin:
-                self._latin.setdefault((entity.country, key), set()).add(latin)
+            spellings = self._latin.setdefault((entity.country, key), set())
+            if latin and latin not in spellings:
+                spellings.add(latin)
+                self._latin_spellings.setdefault(entity.country, []).append(latin)
+                self._latin_owners.setdefault(entity.country, []).append(key)
             if key not in self._fuzzy_keys.setdefault(entity.country, set()):
                 self._fuzzy_keys[entity.country].add(key)
                 self._keys.setdefault(entity.country, []).append(key)
@@ -567,9 +608,15 @@ class Resolver:
         if key in entity.keys:
             return key
         entity.keys.add(key)
-        holders = self._by_key.setdefault((entity.country, key), [])
-        if entity.entity_id not in holders:
-            holders.append(entity.entity_id)
+        for index, index_key in ((self._by_key, key), (self._by_joined, key.replace(" ", ""))):
+            holders = index.setdefault((entity.country, index_key), [])
+            if entity.entity_id not in holders:
+                holders.append(entity.entity_id)
+        split = split_place(name, entity.country)
+        if split is not None:
+            place, rest = split
+            self._by_rest.setdefault((entity.country, rest), {}).setdefault(
+                entity.entity_id, set()).add(place)
         return key
 
     @staticmethod
@@ -628,6 +675,21 @@ class Resolver:
 
     def __len__(self) -> int:
         return len(self._entities)
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """At most one slip of the pen apart, and not one that turns a word into another word: one
+    letter is the whole of an enterprise kind (НПО and НПП Радиоприбор are two enterprises) or
+    of a one-letter word (Radiotekhnika M and Radiotekhnika N are sister companies)."""
+    if OSA.distance(a, b, score_cutoff=MAX_TYPO_EDITS) > MAX_TYPO_EDITS:
+        return False
+    a_markers, b_markers = _marker_words(a), _marker_words(b)
+    # a marker word on one side only is a marker with a slip in it (Zavod / Zvod)
+    return not (a_markers - b_markers and b_markers - a_markers)
+
+
+def _marker_words(key: str) -> Counter[str]:
+    return Counter(word for word in key.split() if len(word) == 1 or word in _ENTERPRISE_KEYS)
 
 
 def _sort_tokens(key: str) -> str:
