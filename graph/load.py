@@ -34,7 +34,7 @@ def _seed_resolver(graph: Graph) -> Resolver:
         f"MATCH (c:{node('Company')}) WHERE c.in_registry "
         "RETURN c.country AS country, c.name AS name, "
         "c.registration_number AS registration_number, c.tax_id AS tax_id, "
-        "c.names AS aliases"
+        "c.registry_names AS aliases"
     )
     resolver = Resolver()
     if rows:

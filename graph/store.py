@@ -131,7 +131,13 @@ class GraphWriter:
             "    c.name = CASE WHEN row.registry OR c.name IS NULL THEN coalesce(row.name, c.name) "
             "                  ELSE c.name END, "
             "    c.names = reduce(acc = coalesce(c.names, []), n IN row.names | "
-            "                     CASE WHEN n IN acc THEN acc ELSE acc + n END) "
+            "                     CASE WHEN n IN acc THEN acc ELSE acc + n END), "
+            # the registry's own names, apart from trade spellings: what a later load's
+            # resolver is seeded with, so a resumed load resolves as an uninterrupted one
+            "    c.registry_names = CASE WHEN row.registry THEN "
+            "        reduce(acc = coalesce(c.registry_names, []), n IN row.names | "
+            "               CASE WHEN n IN acc THEN acc ELSE acc + n END) "
+            "        ELSE c.registry_names END "
             "WITH c, row "
             f"CALL (c, row) {{ WITH c, row WHERE row.address IS NOT NULL "
             f"  MATCH (a:{node('Address')} {{id: row.address}}) "

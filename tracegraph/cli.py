@@ -37,3 +37,7 @@ _register_commands()
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()
