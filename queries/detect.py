@@ -1,0 +1,86 @@
+"""Run the detections on the graph: read frames, find, write the findings back.
+
+The algorithms (queries.chains, queries.fronts) know nothing of Neo4j; this module feeds
+them from the graph and stores what they found (FORWARDED_AS, role labels, front scores).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from graph.connection import Graph
+from graph.read import read_frames
+from graph.store import GraphWriter
+from queries.chains import ChainResult, find_chains
+from queries.fronts import score_fronts
+from queries.reference import (
+    CHAIN_MIN_SCORE,
+    CHAIN_TOLERANCE,
+    CHAIN_WINDOW_DAYS,
+    DEFENCE_ACTIVITY_CODES,
+    DESTINATIONS,
+    FRONT_MIN_SCORE,
+    FRONT_SUSPECT_SCORE,
+    INVASION_DATE,
+)
+
+__all__ = ["detect_chains", "detect_fronts", "CHAIN_ROLES"]
+
+CHAIN_ROLES = ("Supplier", "Intermediary", "DefenceBuyer")
+
+
+def _chains(frames: dict[str, pd.DataFrame], **params) -> ChainResult:
+    return find_chains(frames["shipments"], frames["companies"], frames["listings"],
+                       frames["mirrors"], **params)
+
+
+def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
+                  window_days: int = CHAIN_WINDOW_DAYS, tolerance: float = CHAIN_TOLERANCE,
+                  min_score: float = CHAIN_MIN_SCORE,
+                  destinations: Iterable[str] = DESTINATIONS,
+                  defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
+                  write: bool = True, frames: dict | None = None) -> ChainResult:
+    """Find transshipment chains in the graph; store their links and roles.
+
+    Links of the chains returned become ``FORWARDED_AS`` relationships and their
+    companies get the ``Supplier``, ``Intermediary`` and ``DefenceBuyer`` labels; results of
+    an earlier run are replaced, so the graph shows the latest question asked.
+    """
+    frames = frames or read_frames(graph)
+    result = _chains(frames, hs_prefix=hs_prefix, window_days=window_days,
+                     tolerance=tolerance, min_score=min_score,
+                     destinations=tuple(destinations), defence_codes=tuple(defence_codes))
+    if write:
+        writer = GraphWriter(graph)
+        writer.write_forwarded(result.links)
+        for role in CHAIN_ROLES:
+            ids = result.roles.loc[result.roles["role"] == role, "entity_id"]
+            writer.write_roles(role, ids)
+    return result
+
+
+def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
+                  min_score: float = FRONT_MIN_SCORE,
+                  suspect_score: float = FRONT_SUSPECT_SCORE,
+                  weights: Mapping[str, float] | None = None,
+                  destinations: Iterable[str] = DESTINATIONS,
+                  write: bool = True, frames: dict | None = None) -> pd.DataFrame:
+    """Score every company as a possible front; label the strong ones ``FrontSuspect``.
+
+    The links of chains at the default chain threshold feed the scoring (an intermediary in
+    a chain, a buyer sharing officers with it).
+    """
+    frames = frames or read_frames(graph)
+    chains = _chains(frames, min_score=CHAIN_MIN_SCORE, destinations=tuple(destinations))
+    fronts = score_fronts(frames["companies"], frames["shipments"], frames["officers"],
+                          frames["listings"], frames["mirrors"], chains.links, since=since,
+                          weights=weights, min_score=min_score,
+                          destinations=tuple(destinations))
+    if write:
+        writer = GraphWriter(graph)
+        writer.write_front_scores(fronts)
+        writer.write_roles("FrontSuspect",
+                           fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
+    return fronts

@@ -1,0 +1,98 @@
+"""tracegraph chains and fronts: the two detections, with their findings written back."""
+
+from __future__ import annotations
+
+import click
+
+from queries import reference as ref
+from tracegraph.options import neo4j_options, output_options
+from tracegraph.output import write_frame
+
+
+def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, float]:
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        try:
+            values[key.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{pair!r} is not NAME=NUMBER", param_hint=option) from None
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not NAME=NUMBER", param_hint=option)
+    return values
+
+
+@click.command("chains")
+@click.option("--hs", "hs_prefix", metavar="PREFIX", help="Only goods whose HS code starts so.")
+@click.option("--window-days", type=click.IntRange(min=1), default=ref.CHAIN_WINDOW_DAYS,
+              show_default=True, help="Longest wait between arrival and onward shipment.")
+@click.option("--tolerance", type=click.FloatRange(0, 1), default=ref.CHAIN_TOLERANCE,
+              show_default=True, help="Relative difference allowed between quantities.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=ref.CHAIN_MIN_SCORE,
+              show_default=True, help="Leave out chains scoring below this.")
+@click.option("--destination", "destinations", multiple=True,
+              default=sorted(ref.DESTINATIONS), show_default=True,
+              help="Destination country (repeat for several).")
+@click.option("--defence-code", "defence_codes", multiple=True,
+              default=sorted(ref.DEFENCE_ACTIVITY_CODES), show_default=True,
+              help="Activity code that makes a buyer defence industry (repeat).")
+@output_options()
+@neo4j_options
+def chains_command(hs_prefix, window_days, tolerance, min_score, destinations, defence_codes,
+                   fmt, out, graph) -> None:
+    """Find transshipment chains: goods in, the same goods out to Russia days later.
+
+    An arrival of one HS6 heading at a company in a transit country is matched to onward
+    shipments of the same heading to a destination country within the window, in a
+    quantity that agrees within the tolerance (several onward shipments may add up to one
+    arrival); links join into longer paths. Matched links are stored as FORWARDED_AS and
+    the companies labelled Supplier, Intermediary and DefenceBuyer.
+
+    \b
+    Example:
+        tracegraph chains --hs 8542 --min-score 0.6 --format table
+    """
+    from queries.detect import detect_chains
+
+    result = detect_chains(graph, hs_prefix=hs_prefix, window_days=window_days,
+                           tolerance=tolerance, min_score=min_score,
+                           destinations=destinations, defence_codes=defence_codes)
+    write_frame(result.chains, fmt, out)
+
+
+@click.command("fronts")
+@click.option("--since", default=ref.INVASION_DATE, show_default=True, metavar="DATE",
+              help="Companies incorporated after this date count as new.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=ref.FRONT_MIN_SCORE,
+              show_default=True, help="Leave out companies scoring below this.")
+@click.option("--suspect-score", type=click.FloatRange(0, 1), default=ref.FRONT_SUSPECT_SCORE,
+              show_default=True, help="Label companies scoring at least this FrontSuspect.")
+@click.option("--weight", "weights", multiple=True, metavar="FLAG=W",
+              help="Override a red flag's weight, e.g. SHARED_ADDRESS=0.2 (repeat).")
+@output_options()
+@neo4j_options
+def fronts_command(since, min_score, suspect_score, weights, fmt, out, graph) -> None:
+    """Score companies that look created to pass goods through to Russia.
+
+    Red flags, each with its figure in `reasons`: new or dormant-then-active, days from
+    incorporation to first trade, no history in the goods, imports ≈ exports, exports to
+    destination countries, CHPL share, mass-registration address, shared officers,
+    liquidated soon after, transit jurisdiction, activity code that does not fit the goods.
+
+    \b
+    Example:
+        tracegraph fronts --min-score 0.5 --format table
+    """
+    from queries.detect import detect_fronts
+
+    overrides = _key_values(weights, "--weight")
+    unknown = sorted(set(overrides) - set(ref.FRONT_WEIGHTS))
+    if unknown:
+        raise click.BadParameter(f"unknown flag {', '.join(unknown)}; flags: "
+                                 f"{', '.join(sorted(ref.FRONT_WEIGHTS))}", param_hint="--weight")
+    fronts = detect_fronts(graph, since=since, min_score=min_score, suspect_score=suspect_score,
+                           weights={**ref.FRONT_WEIGHTS, **overrides} if overrides else None)
+    write_frame(fronts, fmt, out)
+
+
+COMMANDS = [chains_command, fronts_command]
