@@ -26,7 +26,8 @@ from queries.reference import (
     INVASION_DATE,
 )
 
-__all__ = ["detect_chains", "detect_fronts", "CHAIN_ROLES"]
+__all__ = ["detect_chains", "detect_fronts", "suspect_subgraph", "network_projection",
+           "CHAIN_ROLES"]
 
 CHAIN_ROLES = ("Supplier", "Intermediary", "DefenceBuyer")
 
@@ -84,3 +85,26 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
         writer.write_roles("FrontSuspect",
                            fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
     return fronts
+
+
+_SUSPECT_ROLES = frozenset({"FrontSuspect", "Intermediary", "DefenceBuyer", "Listed"})
+
+
+def suspect_subgraph(projection, roles: Iterable[str] = _SUSPECT_ROLES):
+    """The entities holding one of ``roles``, with the persons, addresses and companies
+    directly linked to them: the graph in which communities of suspects are looked for."""
+    roles = set(roles)
+    core = {n for n, data in projection.nodes(data=True) if roles & set(data.get("roles") or ())}
+    keep = set(core)
+    for n in core:
+        keep.update(projection.predecessors(n))
+        keep.update(projection.successors(n))
+    return projection.subgraph(keep).copy()
+
+
+def network_projection(graph: Graph, suspects_only: bool = False):
+    """The trade + officer + ownership + address projection, optionally cut to suspects."""
+    from graph.read import projection
+
+    g = projection(graph)
+    return suspect_subgraph(g) if suspects_only else g

@@ -47,10 +47,18 @@ def write_frame(frame: pd.DataFrame, fmt: str = "csv", out: str | Path | None = 
         sys.stdout.write(text)
 
 
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
 def _table(frame: pd.DataFrame, max_width: int = 48) -> str:
     if frame.empty:
         return "(no rows)\n"
-    cells = [[("" if v is None else str(v)) for v in row] for row in frame.itertuples(index=False)]
+    cells = [[_shown(v) for v in row] for row in frame.itertuples(index=False)]
     cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
     headers = list(map(str, frame.columns))
     widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
