@@ -57,7 +57,7 @@ def refresh_derived(graph: Graph, writer: GraphWriter | None = None) -> dict:
 def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | None = None,
                profile: str | None = None, report_path: str | os.PathLike | None = None,
                hs_info: dict[str, dict] | None = None, batch_size: int = 10_000,
-               chunk_rows: int = 50_000,
+               chunk_rows: int = 50_000, source_tags: dict | None = None,
                progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Load ``paths`` and return the load report (CONTRACT.md "load report").
 
@@ -67,6 +67,7 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     paths, kind, profile : as ``tracegraph load``.
     report_path : where to write the report JSON; rejects go beside it.
     hs_info : HS6 code -> {"description", "chpl_tier"} for the HSCode nodes.
+    source_tags : extra properties for the Source nodes (e.g. ``{"demo": True}``).
     progress : called as ``progress(path, rows_done, bytes_done)`` after each chunk.
     """
     loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
@@ -79,7 +80,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     for load in loads:
         source_id = make_id("source", load.display_path)
         writer.write_source(source_id, {"name": load.source_name,
-                                        "path": str(Path(load.display_path).resolve())})
+                                        "path": str(Path(load.display_path).resolve()),
+                                        **(source_tags or {})})
         for chunk in load.chunks():
             frames = resolution.to_resolved(chunk)
             if frames:
