@@ -48,7 +48,7 @@ def write_frame(frame: pd.DataFrame, fmt: str = "csv", out: str | Path | None = 
 
 
 def _shown(value) -> str:
-    if value is None:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
         return ""
     if isinstance(value, float):
         return f"{value:,.2f}" if abs(value) >= 1000 else f"{value:.4g}"

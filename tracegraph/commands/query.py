@@ -65,7 +65,8 @@ def show_command(name: str) -> None:
     if query.params:
         click.echo("parameters:")
         for p in query.params:
-            click.echo(f"  {p.name} ({p.type}, default {p.default!r}): {p.description}")
+            default = p.default.isoformat() if hasattr(p.default, "isoformat") else p.default
+            click.echo(f"  {p.name} ({p.type}, default {default!r}): {p.description}")
     click.echo("columns:")
     for c in query.columns:
         click.echo(f"  {c.name}: {c.description}")
