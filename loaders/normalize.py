@@ -362,6 +362,8 @@ _LOANWORDS = {
         ("enerdzhi", "energy"), ("konsalting", "consulting"), ("menedzhment", "management"),
         ("siti", "city"), ("sistemz", "systems"), ("elektrik", "electric"),
         ("logistik", "logistics"), ("mashineri", "machinery"), ("intl", "international"),
+        # abbreviations that trade records write for the long word
+        ("tech", "technology"), ("gen", "general"),
     )
 }
 

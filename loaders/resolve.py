@@ -36,6 +36,7 @@ from loaders import LoaderError
 from loaders.columns import RESOLVED
 from loaders.normalize import (
     _ENTERPRISE_KEYS,
+    _NULL_WORDS,
     _text,
     address_key,
     clean_name,
@@ -89,6 +90,13 @@ class ResolveError(LoaderError):
 
 
 def _part(value: Any) -> str:
+    if value.__class__ is str:
+        # the common case, a record id or a key, without the general _text's detours: every
+        # shipment row asks for an id
+        text = value.strip()
+        if not text or text.casefold() in _NULL_WORDS:
+            return ""
+        return text if text.isascii() else unicodedata.normalize("NFC", text)
     text = _text(value)
     return "" if text is None else unicodedata.normalize("NFC", text)
 
@@ -259,6 +267,8 @@ def same_company(
     """The resolver's name decision for two companies: (merge or not, score 0..1).
 
     Companies in different countries never merge; the score still says how alike the names are.
+    A name that is the other with the place it opens with removed is the same company (score
+    1.0); the resolver asks, besides, that no other company holds that name.
 
     Examples
     --------
@@ -266,6 +276,8 @@ def same_company(
     (True, 1.0)
     >>> same_company("Stroy-1", "RU", "Stroy-2", "RU")[0]
     False
+    >>> same_company("Ningbo Tianyu Co., Ltd.", "CN", "TIANYU CO LTD", "China")
+    (True, 1.0)
     """
     a_key, b_key = name_key(a_name), name_key(b_name)
     if a_key is None or b_key is None:
@@ -276,6 +288,11 @@ def same_company(
     a_code, b_code = normalize_country(a_country), normalize_country(b_country)
     if a_code is None or a_code != b_code:
         return False, score
+    if not merge:
+        a_split, b_split = split_place(a_name, a_code), split_place(b_name, b_code)
+        if (a_split and b_split is None and a_split[1] == b_key) or \
+                (b_split and a_split is None and b_split[1] == a_key):
+            return True, 1.0
     return merge, score
 
 
@@ -303,10 +320,13 @@ class Resolver:
     1. the company whose registration or tax number, in the same country, is the party's id
        (an id failing its checksum is recorded in :meth:`identifier_problems` and not used);
     2. the one company whose name key (of its name, Latin name, aliases, or any name seen)
-       equals the party's;
-    3. the company whose name key scores at least ``merge_threshold`` against the party's in
+       equals the party's, or equals it with the spaces closed (``Lakeshor eSupply``);
+    3. the one company known under the party's name with the place it opens with removed, or
+       under the party's name after a place (``Ningbo Tianyu Co., Ltd.`` / ``Tianyu Co.,Ltd``,
+       see :func:`~loaders.normalize.split_place`);
+    4. the company whose name key scores at least ``merge_threshold`` against the party's in
        the same country (see :func:`same_company`);
-    4. otherwise a new company with :func:`company_id`, so trade-only parties spelled
+    5. otherwise a new company with :func:`company_id`, so trade-only parties spelled
        ``ООО «Радиоком»`` and ``OOO Radiokom`` still become one.
 
     A name matching one company while the party's valid id contradicts that company's id of
@@ -315,6 +335,10 @@ class Resolver:
     candidates (:meth:`candidates`). Results are cached per (name, country, id), so calls for
     repeated parties are dictionary look-ups; with the same calls in the same order, two
     resolvers give the same ids.
+
+    People (officers, owners, listed persons) resolve through :meth:`resolve_person`: by their
+    own id, else by their name in their country, so that one nominee director written with
+    his INN on one board and without it on the next is one person.
 
     Parameters
     ----------
@@ -352,6 +376,14 @@ class Resolver:
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
         self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
         self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # people: id -> person, (country, person key) -> persons, and per person its ids and
+        # keys; (country, key without the patronymic) -> persons known under the full key
+        self._person_by_id: dict[str, str] = {}
+        self._person_by_key: dict[tuple[str, str], list[str]] = {}
+        self._person_by_short: dict[tuple[str, str], list[str]] = {}
+        self._person_ids: dict[str, set[str]] = {}
+        self._person_keys: dict[str, set[str]] = {}
+        self._person_cache: dict[tuple[Any, Any, Any], str | None] = {}
 
     # -- building from the registry -----------------------------------------------------------
 
@@ -559,6 +591,105 @@ class Resolver:
             return None, sorted(near.items())
         return entity, sorted(near.items())
 
+    # -- people ---------------------------------------------------------------------------------
+
+    def resolve_person(self, name: Any, country: Any = None, officer_id: Any = None
+                       ) -> str | None:
+        """Entity id of a person; None when both the name and the id are junk.
+
+        A person resolves, in this order, to
+
+        1. the person already seen with this id (passport, INN, IIN...), in any country;
+        2. the one person of the country whose :func:`~loaders.normalize.person_key` is this
+           name's, unless both have ids and they differ (namesakes);
+        3. the one person of the country whose name differs from this one only by the
+           patronymic, written in one and left out of the other (``TOKTOGULOV AYBEK`` /
+           ``Токтогулов Айбек Сагынбекович``);
+        4. otherwise a new person with :func:`person_id`.
+
+        A name held by several persons (namesakes with different ids) joins none of them.
+        Results are cached per (name, country, id); with the same calls in the same order, two
+        resolvers give the same ids.
+
+        Examples
+        --------
+        >>> resolver = Resolver()
+        >>> a = resolver.resolve_person("Иванов Иван Иванович", "RU", "771234567890")
+        >>> b = resolver.resolve_person("Ivan Ivanovich Ivanov", "Russia")
+        >>> c = resolver.resolve_person("IVANOV IVAN", "RU")
+        >>> a == b == c == person_id(None, None, "771234567890")
+        True
+        >>> resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", "500100732259") == a
+        False
+        """
+        cache_key = (name, country, officer_id)
+        try:
+            return self._person_cache[cache_key]
+        except (KeyError, TypeError):
+            pass
+        person = self._resolve_person(name, country, officer_id)
+        try:
+            self._person_cache[cache_key] = person
+        except TypeError:  # unhashable cell, nothing to cache
+            pass
+        return person
+
+    def _resolve_person(self, name: Any, country: Any, officer_id: Any) -> str | None:
+        code = normalize_country(country) or ""
+        key = person_key(name)
+        ident = normalize_identifier(officer_id)
+        if key is None and ident is None:
+            return None
+        if ident and ident in self._person_by_id:
+            person = self._person_by_id[ident]
+            self._add_person_key(person, code, key)
+            return person
+        if key is not None:
+            holders = self._person_by_key.get((code, key)) or self._short_form_holders(code, key)
+            if len(holders) == 1:
+                person = holders[0]
+                known = self._person_ids[person]
+                if not (ident and known and ident not in known):
+                    return self._attach_person(person, code, key, ident)
+        person = person_id(name, code, ident)
+        assert person is not None  # there is a key or an id
+        self._person_ids.setdefault(person, set())
+        self._person_keys.setdefault(person, set())
+        return self._attach_person(person, code, key, ident)
+
+    def _short_form_holders(self, code: str, key: str) -> list[str]:
+        """Persons known under this name with its patronymic added or taken away."""
+        short = _without_patronymic(key)
+        if short is None:
+            # perhaps the short form of a full name seen before
+            return self._person_by_short.get((code, key), [])
+        # a full name: the person seen under its short form, unless seen under another
+        # patronymic (Ivanov Ivan Petrovich is not Ivanov Ivan Sergeevich)
+        return [p for p in self._person_by_key.get((code, short), [])
+                if all(k in (key, short) or _without_patronymic(k) != short
+                       for k in self._person_keys[p])]
+
+    def _attach_person(self, person: str, code: str, key: str | None, ident: str | None) -> str:
+        if ident:
+            owner = self._person_by_id.setdefault(ident, person)
+            if owner == person:
+                self._person_ids[person].add(ident)
+        self._add_person_key(person, code, key)
+        return person
+
+    def _add_person_key(self, person: str, code: str, key: str | None) -> None:
+        if key is None or key in self._person_keys[person]:
+            return
+        self._person_keys[person].add(key)
+        holders = self._person_by_key.setdefault((code, key), [])
+        if person not in holders:
+            holders.append(person)
+        short = _without_patronymic(key)
+        if short is not None:
+            holders = self._person_by_short.setdefault((code, short), [])
+            if person not in holders:
+                holders.append(person)
+
     # -- bookkeeping ----------------------------------------------------------------------------
 
     def _entity(self, entity_id: str, country: str, name: str | None) -> _Entity:
@@ -653,7 +784,9 @@ class Resolver:
     def candidates(self) -> pd.DataFrame:
         """Possible duplicates for ``SAME_AS_CANDIDATE``: columns ``RESOLVED["candidates"]``,
         score 0..1, method ``name_fuzzy``, ``name_exact`` (namesakes in the registry),
-        ``name_exact_ambiguous`` or ``name_exact_other_id``."""
+        ``name_exact_ambiguous`` or ``name_exact_other_id``, and for names that match with
+        or without the place they open with, ``name_place_ambiguous`` or
+        ``name_place_other_id``."""
         return pd.DataFrame(list(self._candidates.values()), columns=list(RESOLVED["candidates"]))
 
     def identifier_problems(self) -> pd.DataFrame:
@@ -690,6 +823,21 @@ def _one_slip(a: str, b: str) -> bool:
 
 def _marker_words(key: str) -> Counter[str]:
     return Counter(word for word in key.split() if len(word) == 1 or word in _ENTERPRISE_KEYS)
+
+
+# Patronymics as they end in a person key (folded Latin): Russian -ovich/-evich/-ich and
+# -ovna/-evna/-ichna, Kazakh -uly/-kyzy, Azerbaijani -oglu/-ogly.
+_PATRONYMIC = re.compile(r"(?:vich|vna|ichna|ich|uli|kizi|oglu|ogli)$")
+
+
+def _without_patronymic(key: str) -> str | None:
+    """The person key without its patronymic, when it has exactly one and two words stay."""
+    words = key.split()
+    patronymics = [w for w in words if _PATRONYMIC.search(w)]
+    if len(words) < 3 or len(patronymics) != 1:
+        return None
+    words.remove(patronymics[0])
+    return " ".join(words)
 
 
 def _sort_tokens(key: str) -> str:

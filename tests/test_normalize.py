@@ -24,6 +24,7 @@ from loaders.normalize import (
     parse_amount,
     parse_date,
     person_key,
+    split_place,
     transliterate,
 )
 
@@ -83,6 +84,18 @@ def test_clean_name_junk(raw):
     # case and spacing, hyphen compounds holding a legal-form look-alike
     ["  Radiokom   Trade ", "RADIOKOM TRADE", "radiokom trade"],
     ["Ала-Тоо", "Ala-Too", "ALA-TOO LLC"],
+    # enterprise kinds are part of the name, legal forms around them are not
+    ["АО «КБ Меридиан»", "AO KB Meridian", "KB MERIDIAN JSC", "КБ «Меридиан»"],
+    ["АО «НПО Меридиан»", "NPO Meridian AO", "JSC \"NPO MERIDIAN\""],
+    ["ФГУП «НИИ Квант»", "NII Kvant", "НИИ Квант"],
+    ["ОАО «ЦНИИ Гранит»", "TsNII Granit OJSC"],
+    ["АО «Завод Луч»", "Zavod Luch JSC"],
+    # Belarusian private unitary enterprise
+    ["ЧУП «Северприбор-2000»", "SEVERPRIBOR-2000 PUE", "Severpribor-2000 ChUP"],
+    # a slip in a word that says "company"
+    ["ТОО «Алтын Компани»", "TOO Altyn Komppani", "Altyn Trading", "Altyn Tradng LLP"],
+    # abbreviations
+    ["Meiyuan Electronic Tech", "Meiyuan Electronic Technology"],
 ])
 def test_name_key_variants_meet(variants):
     keys = {name_key(v) for v in variants}
@@ -97,6 +110,11 @@ def test_name_key_variants_meet(variants):
     ("Alfa Trade", "Alfa Trading Group"),
     ("Ala-Too Trade", "Ala Trade"),   # ТОО inside Ала-Тоо is not a legal form
     ("Sibirskiy Tsentr", "Uralskiy Tsentr"),
+    ("АО «КБ Меридиан»", "АО «НПО Меридиан»"),    # design bureau, association
+    ("КБ Меридиан", "ЦКБ Меридиан"),               # design bureau, central design bureau
+    ("НИИ Квант", "ОКБ Квант"),
+    ("Завод Луч", "Луч"),
+    ("Tradition", "Trading"),                        # a word, not a slip of "Trading"
 ])
 def test_name_key_keeps_differences(a, b):
     assert name_key(a) != name_key(b)
@@ -119,6 +137,35 @@ def test_name_key_of_only_a_legal_form_is_not_empty():
 @pytest.mark.parametrize("raw", JUNK + ["«»", "...", "---"])
 def test_name_key_junk(raw):
     assert name_key(raw) is None
+
+
+def test_enterprise_kinds_are_no_legal_form():
+    assert legal_form("КБ Меридиан") is None
+    assert legal_form("NPO Meridian") is None
+    assert legal_form("АО «КБ Меридиан»") == "JSC"
+    assert legal_form("ЧУП «Северприбор»") == legal_form("Severpribor PUE") == "LLC"
+
+
+@pytest.mark.parametrize("name, country, expected", [
+    ("Ningbo Tianyu International Co., Ltd.", "CN", ("ningbo", name_key("Tianyu International"))),
+    ("SHENZHEN KAIDA TRADING CO LTD", "China", ("shenzhen", "kaida")),   # one word is enough in CN
+    ("Hong Kong Eastern Star Electronics Limited", "HK",
+     ("hong kong", name_key("Eastern Star Electronics"))),
+    ("Shanghai Huaxin Technology Co., Ltd.", "CN", ("shanghai", name_key("Huaxin Technology"))),
+    ("Moscow Radio Components", "RU", ("moscow", name_key("Radio Components"))),
+    ("Moscow Radio Components", "KZ", None),      # Moscow is no place of Kazakhstan
+    ("Hong Kong Star Limited", "HK", None),        # one word left outside China
+    ("Moskva Elektronika", "RU", None),
+    ("Ningbo Fu Co., Ltd.", "CN", None),           # too little left
+    ("Sibirskiy Tsentr Tekhnologiy", "RU", None),  # an adjective, not a place name
+    ("Yug Trade House", "RU", None),               # a territory of another country (YU)
+    ("Tianyu International Co., Ltd.", "CN", None),
+    ("Ningbo", "CN", None),
+    (None, "CN", None),
+    ("Ningbo Tianyu International", "Atlantis", None),
+])
+def test_split_place(name, country, expected):
+    assert split_place(name, country) == expected
 
 
 def test_latin_key_is_unfolded():

@@ -334,6 +334,174 @@ def test_registry_rows_about_one_company_merge_and_namesakes_are_flagged():
         [ids[2], ids[0], "name_exact"]]
 
 
+def test_enterprise_kinds_keep_namesakes_apart():
+    resolver = Resolver.from_companies(pd.DataFrame([
+        {"country": "RU", "name": "АО «КБ Меридиан»", "registration_number": OGRN_A},
+        {"country": "RU", "name": "АО «НПО Меридиан»", "registration_number": OGRN_B},
+    ]))
+    kb, npo = company_id("RU", OGRN_A), company_id("RU", OGRN_B)
+    # a Kyrgyz customs row writes the design bureau in Latin, without an id
+    assert resolver.resolve_company("AO KB Meridian", "RU") == kb
+    assert resolver.resolve_company("KB MERIDIAN JSC", "Russia") == kb
+    assert resolver.resolve_company("AO KB Meridiian", "RU") == kb            # a slip
+    assert resolver.resolve_company("NPO MERIDIAN JSC", "RU") == npo
+    # one letter of the enterprise kind is another enterprise, not a slip
+    npp = resolver.resolve_company("JSC NPP MERIDIAN", "RU")
+    assert npp not in (kb, npo)
+    assert resolver.resolve_company("Meridian", "RU") not in (kb, npo)
+
+
+def test_slips_hidden_by_folding_still_merge():
+    resolver = Resolver.from_companies(pd.DataFrame([
+        {"country": "KZ", "name": "ТОО «Сункар Сервис»", "registration_number": "120340012345"},
+        {"country": "RU", "name": "ООО «Инфоторг-Центр»", "registration_number": OGRN_A},
+    ]))
+    # Servis is a loanword (service) only when spelled right
+    assert resolver.resolve_company("TOO Sunkar Sevris", "KZ") == company_id("KZ", "120340012345")
+    # Tsntr folds to kntr, Tsentr to centr: two edits folded, one as written
+    assert resolver.resolve_company("OOO Infotorg-Tsntr", "RU") == company_id("RU", OGRN_A)
+
+
+def test_a_space_moved_by_one_letter_is_the_same_name():
+    resolver = Resolver()
+    a = resolver.resolve_company("Lakeshore Supply Inc.", "US")
+    assert resolver.resolve_company("Lakeshor eSupply Inc.", "US") == a
+    assert resolver.resolve_company("Lake Shore Supply", "US") == a
+
+
+USCC_TIANYU = "91330200MA2GQ7LX1R"
+
+
+@pytest.mark.parametrize("order", [("full", "bare"), ("bare", "full")])
+def test_a_name_without_its_place_joins_the_name_with_it(order):
+    names = {"full": "Ningbo Tianyu International Co., Ltd.", "bare": "Tianyu International Co.,Ltd"}
+    resolver = Resolver()
+    first = resolver.resolve_company(names[order[0]], "CN")
+    second = resolver.resolve_company(names[order[1]], "China", USCC_TIANYU)
+    assert first == second
+    # and the id joins every spelling from now on
+    assert resolver.resolve_company("NINGBO TIANYU INTERNATIONAL COMPANY LIMITED", "CN",
+                                    USCC_TIANYU) == first
+    assert len(resolver) == 1
+    # a place of another country is no place: Hong Kong's Tianyu International is another
+    assert resolver.resolve_company("Tianyu International Limited", "HK") != first
+
+
+def test_a_registry_name_with_hong_kong_joins_the_trade_name_without():
+    resolver = Resolver.from_companies(pd.DataFrame([
+        {"country": "HK", "name": "Hong Kong Eastern Star Import & Export Global Limited",
+         "registration_number": "2723617"},
+        {"country": "HK", "name": "Eastern Star Import & Export Limited",
+         "registration_number": "1355303"},
+    ]))
+    assert resolver.resolve_company("Eastern Star Import & Export Global Ltd", "HK") == \
+        company_id("HK", "2723617")
+    assert resolver.resolve_company("EASTERN STAR IMPORT & EXPORT LTD", "HK") == \
+        company_id("HK", "1355303")
+
+
+def test_a_name_without_its_place_is_not_guessed_between_two_places():
+    resolver = Resolver()
+    shenzhen = resolver.resolve_company("Shenzhen Xinyuan Electronics Co., Ltd.", "CN")
+    guangzhou = resolver.resolve_company("Guangzhou Xinyuan Electronics Co., Ltd.", "CN")
+    assert shenzhen != guangzhou
+    bare = resolver.resolve_company("Xinyuan Electronics Co.,Ltd", "CN")
+    assert bare not in (shenzhen, guangzhou)
+    candidates = resolver.candidates()
+    ambiguous = candidates[candidates.method == "name_place_ambiguous"]
+    assert set(ambiguous.other_entity_id) == {shenzhen, guangzhou}
+    assert set(ambiguous.entity_id) == {bare}
+
+
+def test_a_company_known_with_one_place_does_not_take_another():
+    resolver = Resolver()
+    shenzhen = resolver.resolve_company("Shenzhen Xinyuan Electronics Co., Ltd.", "CN")
+    assert resolver.resolve_company("Xinyuan Electronics Co.,Ltd", "CN") == shenzhen
+    # the bare name is Shenzhen's now; Guangzhou's namesake must not inherit it
+    assert resolver.resolve_company("Guangzhou Xinyuan Electronics Co., Ltd.", "CN") != shenzhen
+
+
+def test_a_place_match_with_another_valid_id_is_another_company():
+    resolver = Resolver.from_companies(pd.DataFrame([
+        {"country": "RU", "name": "Moscow Radio Components", "registration_number": OGRN_A,
+         "tax_id": INN_A}]))
+    other = resolver.resolve_company("Radio Components", "RU", INN_C)
+    assert other == company_id("RU", tax_id=INN_C)
+    row = resolver.candidates().query("entity_id == @other")
+    assert row.method.tolist() == ["name_place_other_id"]
+    assert resolver.resolve_company("Radio Components", "RU", INN_A) == company_id("RU", OGRN_A)
+
+
+# ------------------------------------------------------------------------------------ persons
+
+PERSON_INN = "500100732259"   # valid 12-digit INN
+OTHER_INN = "771234567859"
+
+
+def test_numbers_of_persons_are_valid():
+    assert identifier_checksum_ok(PERSON_INN, "RU") is True
+    assert identifier_checksum_ok(OTHER_INN, "RU") is True
+
+
+@pytest.mark.parametrize("with_id_first", [True, False])
+def test_a_person_with_and_without_his_id_is_one_person(with_id_first):
+    resolver = Resolver()
+    rows = [("Иванов Иван Иванович", "RU", PERSON_INN), ("Ivan Ivanovich Ivanov", "RU", None),
+            ("IVANOV IVAN IVANOVICH", "Russia", "")]
+    if not with_id_first:
+        rows = rows[1:] + rows[:1]
+    ids = {resolver.resolve_person(*row) for row in rows}
+    assert len(ids) == 1
+    expected = person_id(None, None, PERSON_INN) if with_id_first else person_id(
+        "Ivan Ivanovich Ivanov", "RU")
+    assert ids == {expected}
+    # the id now finds him under any name
+    assert resolver.resolve_person("I. I. Ivanov", "KZ", PERSON_INN) == expected
+
+
+@pytest.mark.parametrize("short_first", [True, False])
+def test_a_name_without_the_patronymic_joins_the_full_name(short_first):
+    resolver = Resolver()
+    full = ("Токтогулов Айбек Сагынбекович", "KG", "11605196560994")
+    short = ("TOKTOGULOV AYBEK", "KG", None)
+    first, second = (short, full) if short_first else (full, short)
+    assert resolver.resolve_person(*first) == resolver.resolve_person(*second)
+    assert resolver.resolve_person("Toktogulov Aybek Sagynbekovich", "KG") == \
+        resolver.resolve_person(*full)
+
+
+def test_namesakes_stay_apart():
+    resolver = Resolver()
+    a = resolver.resolve_person("Иванов Иван Иванович", "RU", PERSON_INN)
+    b = resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", OTHER_INN)
+    assert a != b
+    # the name alone now fits two people: it joins neither
+    assert resolver.resolve_person("Ivanov Ivan Ivanovich", "RU") not in (a, b)
+    # another country's Ivan Ivanov is another person
+    assert resolver.resolve_person("Иванов Иван Иванович", "KZ") not in (a, b)
+    # a short form known under one patronymic does not take another
+    petrovich = resolver.resolve_person("Sidorov Petr Petrovich", "RU")
+    assert resolver.resolve_person("SIDOROV PETR", "RU") == petrovich
+    assert resolver.resolve_person("Sidorov Petr Sergeevich", "RU") != petrovich
+    # two full names behind one short form: the short form is nobody's
+    fresh = Resolver()
+    p1 = fresh.resolve_person("Sidorov Petr Petrovich", "RU")
+    p2 = fresh.resolve_person("Sidorov Petr Sergeevich", "RU")
+    assert fresh.resolve_person("SIDOROV PETR", "RU") not in (p1, p2)
+
+
+def test_person_junk_and_determinism():
+    resolver = Resolver()
+    assert resolver.resolve_person(None) is None
+    assert resolver.resolve_person("n/a", "RU", "n/a") is None
+    assert resolver.resolve_person(None, "RU", PERSON_INN) == person_id(None, None, PERSON_INN)
+    rows = [("Asanov Bakyt", "KG", None), ("Асанов Бакыт Жумабекович", "KG", "20306199050077"),
+            ("ASANOV BAKYT", "KG", "20306199050077"), ("Petrov Ivan", None, None)]
+    first, second = Resolver(), Resolver()
+    assert [first.resolve_person(*r) for r in rows] == [second.resolve_person(*r) for r in rows]
+    assert len({first.resolve_person(*r) for r in rows}) == 2
+
+
 def test_thresholds_are_checked():
     with pytest.raises(ResolveError):
         Resolver(merge_threshold=0.7, candidate_threshold=0.8)
