@@ -26,19 +26,37 @@ def neo4j_options(command: Callable) -> Callable:
                   help="Database name; default: the server's default.")
     @functools.wraps(command)
     def wrapper(*args, uri, user, password, database, **kwargs):
+        graph = _LazyGraph(uri, user, password, database)
         try:
-            settings = resolve_settings(uri, user, password, database,
-                                        echo=lambda m: click.echo(m, err=True))
-            graph = connect(settings)
+            return command(*args, graph=graph, **kwargs)
         except GraphError as error:
             raise click.ClickException(str(error)) from error
-        with graph:
-            try:
-                return command(*args, graph=graph, **kwargs)
-            except GraphError as error:
-                raise click.ClickException(str(error)) from error
+        finally:
+            graph.close()
 
     return wrapper
+
+
+class _LazyGraph:
+    """Connects (starting the local server if need be) on first use, so a command can
+    reject bad options before any server is touched."""
+
+    def __init__(self, uri, user, password, database):
+        self._settings = (uri, user, password, database)
+        self._graph: Graph | None = None
+
+    def _connect(self) -> Graph:
+        if self._graph is None:
+            self._graph = connect(resolve_settings(*self._settings,
+                                                   echo=lambda m: click.echo(m, err=True)))
+        return self._graph
+
+    def __getattr__(self, name):
+        return getattr(self._connect(), name)
+
+    def close(self) -> None:
+        if self._graph is not None:
+            self._graph.close()
 
 
 def output_options(default_format: str = "csv") -> Callable:

@@ -91,10 +91,11 @@ def run_command(name, params, fmt, out, graph) -> None:
     values = {}
     for pair in params:
         key, sep, value = pair.partition("=")
-        if not sep:
+        if not sep or not key.strip():
             raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
         values[key.strip()] = value
     try:
+        _query(name).bind(values)  # bad parameters are reported before any server starts
         frame = run_query(graph.driver, name, values, database=graph.database,
                           catalog=_catalog())
     except QueryError as error:
