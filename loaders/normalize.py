@@ -268,6 +268,9 @@ _ENTERPRISE_WORDS = frozenset({
     "kb", "okb", "skb", "tskb", "ckb", "pkb", "nii", "tsnii", "cnii", "npo", "npp", "npk", "npf",
     "npts", "ntts", "zavod",
 })
+# Words that rigour's table holds as a legal form of some far-away jurisdiction but that name
+# companies in the region: Turkish Ege (the Aegean) and Ay (the moon).
+_KEPT_WORDS = _ENTERPRISE_WORDS | {"ege", "ay"}
 
 
 def _strip_form_words(tokens: str) -> str:
@@ -282,13 +285,13 @@ def _strip_form_words(tokens: str) -> str:
 
 def _strip_forms(tokens: str) -> str:
     words = tokens.split()
-    if not _ENTERPRISE_WORDS.intersection(words):
+    if not _KEPT_WORDS.intersection(words):
         return _strip_form_words(tokens)
-    # the runs between enterprise words are stripped one by one, the words themselves kept
+    # the runs between kept words are stripped one by one, the words themselves kept
     out: list[str] = []
     run: list[str] = []
     for word in [*words, ""]:
-        if word in _ENTERPRISE_WORDS or not word:
+        if word in _KEPT_WORDS or not word:
             if run:
                 out.append(_strip_form_words(" ".join(run)))
                 run = []
@@ -588,7 +591,7 @@ def legal_form(text: Any) -> str | None:
     candidates: list[tuple[int, str]] = []
     found = extract_org_types(tokens, normalize_flags=_NAME_FLAGS, generic=True)
     for matched, generic in found:
-        if matched in _ENTERPRISE_WORDS:
+        if matched in _KEPT_WORDS:
             continue
         candidates.append((_position(tokens, matched), generic.upper()))
     for match in _EXTRA_FORMS_RE.finditer(tokens):

@@ -115,6 +115,7 @@ def test_name_key_variants_meet(variants):
     ("НИИ Квант", "ОКБ Квант"),
     ("Завод Луч", "Луч"),
     ("Tradition", "Trading"),                        # a word, not a slip of "Trading"
+    ("Ege Tekstil Ltd. Şti.", "Tekstil Ltd. Şti."),  # Ege, the Aegean, is no legal form
 ])
 def test_name_key_keeps_differences(a, b):
     assert name_key(a) != name_key(b)
