@@ -384,10 +384,10 @@ def _fold_token(token: str) -> str:
     return _LOANWORDS.get(token, token)
 
 
-# The words that only say "company" (None in _EXTRA_FORMS), as folded; the short ones (co) are
-# left out, since their folded form is a real word elsewhere.
 # the enterprise words as they stand in a name key
 _ENTERPRISE_KEYS = frozenset(_fold_token(word) for word in _ENTERPRISE_WORDS if word.isascii())
+# The words that only say "company" (None in _EXTRA_FORMS), as folded; the short ones (co) are
+# left out, since their folded form is a real word elsewhere.
 _FOLDED_NOISE = frozenset(_fold_token(word) for word, form in _EXTRA_FORMS.items()
                           if form is None and " " not in word and len(word) >= 5)
 

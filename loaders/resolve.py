@@ -1,10 +1,13 @@
-"""Stable entity ids and company resolution: one node per real company, whatever the spelling.
+"""Stable entity ids and entity resolution: one node per real company or person, whatever the
+spelling.
 
 Ids are hashes of the identifying parts (like FollowTheMoney's ``make_entity_id``), so the same
 input gives the same id in every process and a second load changes nothing. The
 :class:`Resolver` joins trade parties to registry companies by registration or tax number,
-then by name key, then by a fuzzy name match within the country; near matches below the merge
-threshold are reported as ``SAME_AS_CANDIDATE`` pairs for a human, never merged silently.
+then by name key (with or without the place a name opens with), then by a fuzzy name match
+within the country; near matches below the merge threshold are reported as
+``SAME_AS_CANDIDATE`` pairs for a human, never merged silently. It joins people by their own
+id, else by name within their country.
 
 Examples
 --------
@@ -21,9 +24,9 @@ True
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -614,10 +617,10 @@ class Resolver:
         Examples
         --------
         >>> resolver = Resolver()
-        >>> a = resolver.resolve_person("Иванов Иван Иванович", "RU", "771234567890")
+        >>> a = resolver.resolve_person("Иванов Иван Иванович", "RU", "771234567859")
         >>> b = resolver.resolve_person("Ivan Ivanovich Ivanov", "Russia")
         >>> c = resolver.resolve_person("IVANOV IVAN", "RU")
-        >>> a == b == c == person_id(None, None, "771234567890")
+        >>> a == b == c == person_id(None, None, "771234567859")
         True
         >>> resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", "500100732259") == a
         False

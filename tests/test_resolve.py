@@ -374,7 +374,8 @@ USCC_TIANYU = "91330200MA2GQ7LX1R"
 
 @pytest.mark.parametrize("order", [("full", "bare"), ("bare", "full")])
 def test_a_name_without_its_place_joins_the_name_with_it(order):
-    names = {"full": "Ningbo Tianyu International Co., Ltd.", "bare": "Tianyu International Co.,Ltd"}
+    names = {"full": "Ningbo Tianyu International Co., Ltd.",
+             "bare": "Tianyu International Co.,Ltd"}
     resolver = Resolver()
     first = resolver.resolve_company(names[order[0]], "CN")
     second = resolver.resolve_company(names[order[1]], "China", USCC_TIANYU)
