@@ -369,7 +369,7 @@ def test_a_space_moved_by_one_letter_is_the_same_name():
     assert resolver.resolve_company("Lake Shore Supply", "US") == a
 
 
-USCC_TIANYU = "91330200MA2GQ7LX1R"
+USCC_TIANYU = "91330200MA2GQ7LX16"   # valid check character
 
 
 @pytest.mark.parametrize("order", [("full", "bare"), ("bare", "full")])
@@ -439,9 +439,10 @@ PERSON_INN = "500100732259"   # valid 12-digit INN
 OTHER_INN = "771234567859"
 
 
-def test_numbers_of_persons_are_valid():
+def test_numbers_of_persons_and_chinese_companies_are_valid():
     assert identifier_checksum_ok(PERSON_INN, "RU") is True
     assert identifier_checksum_ok(OTHER_INN, "RU") is True
+    assert identifier_checksum_ok(USCC_TIANYU, "CN") is True
 
 
 @pytest.mark.parametrize("with_id_first", [True, False])
