@@ -383,6 +383,7 @@ class Resolver:
         # keys; (country, key without the patronymic) -> persons known under the full key
         self._person_by_id: dict[str, str] = {}
         self._person_by_key: dict[tuple[str, str], list[str]] = {}
+        self._person_by_key_anywhere: dict[str, list[str]] = {}
         self._person_by_short: dict[tuple[str, str], list[str]] = {}
         self._person_ids: dict[str, set[str]] = {}
         self._person_keys: dict[str, set[str]] = {}
@@ -608,7 +609,10 @@ class Resolver:
         3. the one person of the country whose name differs from this one only by the
            patronymic, written in one and left out of the other (``TOKTOGULOV AYBEK`` /
            ``Токтогулов Айбек Сагынбекович``);
-        4. otherwise a new person with :func:`person_id`.
+        4. when no country is given, the one person of any country with this name, so that a
+           foreign nominee whose country an extract leaves out is not split from his other
+           boards (the caller should pass None then, not guess the company's country);
+        5. otherwise a new person with :func:`person_id`.
 
         A name held by several persons (namesakes with different ids) joins none of them.
         Results are cached per (name, country, id); with the same calls in the same order, two
@@ -649,6 +653,9 @@ class Resolver:
             return person
         if key is not None:
             holders = self._person_by_key.get((code, key)) or self._short_form_holders(code, key)
+            if not holders and not code:
+                # no country given: the name in whatever country it is known, if in one only
+                holders = self._person_by_key_anywhere.get(key, [])
             if len(holders) == 1:
                 person = holders[0]
                 known = self._person_ids[person]
@@ -684,9 +691,10 @@ class Resolver:
         if key is None or key in self._person_keys[person]:
             return
         self._person_keys[person].add(key)
-        holders = self._person_by_key.setdefault((code, key), [])
-        if person not in holders:
-            holders.append(person)
+        for holders in (self._person_by_key.setdefault((code, key), []),
+                        self._person_by_key_anywhere.setdefault(key, [])):
+            if person not in holders:
+                holders.append(person)
         short = _without_patronymic(key)
         if short is not None:
             holders = self._person_by_short.setdefault((code, short), [])

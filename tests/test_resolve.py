@@ -492,6 +492,19 @@ def test_namesakes_stay_apart():
     assert fresh.resolve_person("SIDOROV PETR", "RU") not in (p1, p2)
 
 
+def test_a_person_without_a_country_joins_the_one_namesake_anywhere():
+    resolver = Resolver()
+    nominee = resolver.resolve_person("Matveev Maksim Pavlovich", "RU", PERSON_INN)
+    assert resolver.resolve_person("Матвеев Максим Павлович", None) == nominee
+    assert resolver.resolve_person("Matveev Maksim Pavlovich", "") == nominee
+    # a guessed country is a country: the company's KG does not find the Russian
+    assert resolver.resolve_person("Матвеев Максим Павлович", "KG") != nominee
+    # with namesakes in two countries, a name without a country joins neither
+    other = resolver.resolve_person("Asanov Bakyt", "KG")
+    kz = resolver.resolve_person("Asanov Bakyt", "KZ")
+    assert resolver.resolve_person("Asanov Bakyt", None) not in (other, kz)
+
+
 def test_person_junk_and_determinism():
     resolver = Resolver()
     assert resolver.resolve_person(None) is None
