@@ -113,7 +113,9 @@ def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
             "gap": gap[hit],
         }))
         same_group = same_group & (gap <= max_days)
-    pairs = pd.concat(candidates) if candidates else pd.DataFrame()
+    pairs = pd.concat(candidates) if candidates else None
+    if pairs is None or pairs.empty:
+        return pd.DataFrame(columns=columns)
     # one to one: closest in date first, each declaration used once
     pairs = pairs.sort_values(["gap", "record_id_a", "record_id_b"])
     used: set[str] = set()

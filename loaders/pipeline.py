@@ -387,7 +387,8 @@ class Resolution:
     companies without an identifier: :meth:`Resolver.resolve_company`, so a registry
     company loaded earlier in the same load is joined. Listed companies with an identifier
     are added like registry companies (the list describes them). Persons:
-    :func:`person_id` by the officer's own id, else (name, country); an officer without
+    :meth:`Resolver.resolve_person`: the officer's own id, else the name (with or without
+    patronymic) within the country; an officer without
     ``officer_country`` takes the company's country (directors mostly live where their
     company is registered; a foreign nominee without a stated country may then split from
     his other boards, which is the safer error). Trade parties' identifiers are kept as
@@ -535,7 +536,8 @@ class Resolution:
         from loaders.resolve import person_id
 
         name, country, ident = _col(rows, "name"), _col(rows, "country"), _col(rows, "id")
-        ids = np.array([person_id(n, c, i) for n, c, i in zip(name, country, ident)], dtype=object)
+        ids = np.array([self.resolver.resolve_person(n, c, i)
+                        for n, c, i in zip(name, country, ident)], dtype=object)
         if "ftm_id" in rows.columns:
             self._remember_ftm(rows["ftm_id"], ids)
         names = _name_lists(rows)
@@ -596,7 +598,7 @@ class Resolution:
                     eid = self.resolver.resolve_company(name[i], country[i], oid[i])
                     eid = eid or company_id(country[i], oid[i], name=name[i])
                 elif eid is None:
-                    eid = person_id(name[i], country[i], oid[i])
+                    eid = self.resolver.resolve_person(name[i], country[i], oid[i])
                 memo[key] = eid
             officer_ids[i] = memo[key]
 
@@ -663,7 +665,8 @@ class Resolution:
         for i in range(n):
             eid = self._ftm.get(ref[i]) if ref[i] else None
             if eid is None and kind[i] == "Person":
-                eid = person_id(name[i], country[i], tax[i] or reg[i] or ident[i])
+                eid = self.resolver.resolve_person(name[i], country[i],
+                                                   tax[i] or reg[i] or ident[i])
             elif eid is None and (reg[i] or tax[i]):
                 eid = self.resolver.add_company(country[i], name[i], reg[i], tax[i], latin[i], aliases[i])
                 eid = eid or company_id(country[i], reg[i], tax[i], name[i])

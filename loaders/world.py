@@ -82,6 +82,9 @@ import numpy as np
 from loaders import LoaderError
 from loaders.columns import COMPANIES, OFFICERS, SHIPMENTS, WATCHLIST
 
+# a listed person is told from a listed company by an extra column, which loaders keep
+WATCHLIST_COLUMNS = (*WATCHLIST.columns, "entity_kind")
+
 __all__ = [
     "WorldError",
     "WorldPaths",
@@ -1831,9 +1834,11 @@ class _World:
 
         def add(name: str, country: str, id_: str, list_: str, program: str, when: str,
                 category: str, entity: _Company | _Person) -> None:
+            kind = "person" if isinstance(entity, _Person) else "company"
             self.watchlist_rows.append({"name": name, "country": country, "id": id_,
                                         "list": list_, "program": program, "listed_on": when,
-                                        "category": category, "_entity": entity})
+                                        "category": category, "entity_kind": kind,
+                                        "_entity": entity})
 
         for i, b in enumerate(buyers):
             if i in eu:
@@ -2101,7 +2106,7 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
                                                      world.bad_officers,
                                                      "company_registration_number")
     _write_csv(paths.officers, OFFICERS.columns, officer_rows)
-    _write_csv(paths.watchlist, WATCHLIST.columns, world.watchlist_rows)
+    _write_csv(paths.watchlist, WATCHLIST_COLUMNS, world.watchlist_rows)
 
     used = np.zeros(len(world.companies), dtype=bool)
     bad_positions = set()

@@ -75,16 +75,18 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
     """
     frames = frames or read_frames(graph)
     chains = _chains(frames, min_score=CHAIN_MIN_SCORE, destinations=tuple(destinations))
+    # every company from the suspect score up is scored and labelled, whatever min_score
+    # trims from the rows returned
     fronts = score_fronts(frames["companies"], frames["shipments"], frames["officers"],
                           frames["listings"], frames["mirrors"], chains.links, since=since,
-                          weights=weights, min_score=min_score,
+                          weights=weights, min_score=min(min_score, suspect_score),
                           destinations=tuple(destinations))
     if write:
         writer = GraphWriter(graph)
         writer.write_front_scores(fronts)
         writer.write_roles("FrontSuspect",
                            fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
-    return fronts
+    return fronts[fronts["score"] >= min_score].reset_index(drop=True)
 
 
 _SUSPECT_ROLES = frozenset({"FrontSuspect", "Intermediary", "DefenceBuyer", "Listed"})

@@ -101,10 +101,6 @@ def test_the_resolver_finds_the_true_persons_in_the_officer_rows(seed, worlds, t
     assert abs(error) <= TOLERANCE
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "loaders.pipeline.Resolution gives persons loaders.resolve.person_id (the officer's id "
-    "when the row has one, else name and country), so one person with his id on some rows and "
-    "without it on others becomes two; it should ask Resolution.resolver.resolve_person"))
 @pytest.mark.parametrize("seed", SEEDS)
 def test_resolved_persons_are_within_two_percent_of_the_truth(seed, worlds, tmp_path_factory):
     world = _resolve_world(seed, worlds, tmp_path_factory)

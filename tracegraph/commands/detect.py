@@ -90,12 +90,9 @@ def fronts_command(since, min_score, suspect_score, weights, fmt, out, graph) ->
     if unknown:
         raise click.BadParameter(f"unknown flag {', '.join(unknown)}; flags: "
                                  f"{', '.join(sorted(ref.FRONT_WEIGHTS))}", param_hint="--weight")
-    # --min-score only trims what is printed: detect_fronts labels FrontSuspect among the rows
-    # it returns, so it must see every company from the suspect score up.
-    fronts = detect_fronts(graph, since=since, min_score=min(min_score, suspect_score),
-                           suspect_score=suspect_score,
+    fronts = detect_fronts(graph, since=since, min_score=min_score, suspect_score=suspect_score,
                            weights={**ref.FRONT_WEIGHTS, **overrides} if overrides else None)
-    write_frame(fronts[fronts["score"] >= min_score], fmt, out)
+    write_frame(fronts, fmt, out)
 
 
 COMMANDS = [chains_command, fronts_command]
