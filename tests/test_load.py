@@ -50,6 +50,10 @@ def test_world_loads_with_every_row_accounted_for(clean_graph, world, tmp_path):
     assert shipments["rows_rejected"] == len(truth["bad_rows"]["shipments"])
     stats = clean_graph.stats()
     assert stats["nodes"]["Shipment"] == truth["counts"]["shipments_valid_distinct"]
+    # entity resolution across scripts, legal forms and typos: within 2% of the true count
+    for label, key in (("Company", "companies"), ("Person", "persons")):
+        true = truth["counts"][key]
+        assert abs(stats["nodes"][label] - true) <= 0.02 * true, (label, stats["nodes"][label], true)
     # provenance: each shipment points at its file and row
     missing = clean_graph.read("MATCH (s:Shipment) WHERE NOT (s)-[:FROM_SOURCE]->(:Source) "
                                "RETURN count(s) AS n")
