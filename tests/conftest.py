@@ -69,6 +69,18 @@ def clean_graph(graph):
     return graph
 
 
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium per test module, offline, recording every request."""
+    from browser import Browser, unavailable_reason
+
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(f"browser tests need headless Chromium: {reason}")
+    with Browser() as browser:
+        yield browser
+
+
 @pytest.fixture
 def isolated_env(monkeypatch):
     """No connection variables from the developer's shell leak into a test."""

@@ -19,11 +19,9 @@ from tracegraph.cli import cli
 from tracegraph.commands.demo import TOP
 
 try:  # tests/ on sys.path (pytest's default "prepend" import mode, no tests/__init__.py)
-    from browser import Browser, unavailable_reason
+    from browser import Browser
 except ImportError:  # tests/ imported as a package
-    from tests.browser import Browser, unavailable_reason
-
-_BROWSER_MISSING = unavailable_reason()
+    from tests.browser import Browser
 
 
 @dataclass
@@ -116,14 +114,6 @@ def test_demo_refuses_a_graph_holding_other_data(clean_graph, tmp_path, monkeypa
     assert sorted(clean_graph.read("MATCH (n) RETURN collect(n.id) AS ids")[0]["ids"]) == \
         sorted(ids)
     assert not (out / "data").exists()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if _BROWSER_MISSING:
-        pytest.skip(f"browser tests need headless Chromium: {_BROWSER_MISSING}")
-    with Browser() as browser:
-        yield browser
 
 
 @pytest.mark.browser

@@ -18,11 +18,9 @@ from click.testing import CliRunner
 from tracegraph.cli import cli
 
 try:  # tests/ on sys.path (pytest's default "prepend" import mode, no tests/__init__.py)
-    from browser import Browser, unavailable_reason
+    from browser import Browser
 except ImportError:  # tests/ imported as a package
-    from tests.browser import Browser, unavailable_reason
-
-_BROWSER_MISSING = unavailable_reason()
+    from tests.browser import Browser
 
 XSS_IMG = "<img src=x onerror=alert(1)>"
 XSS_SCRIPT = "</script><script>alert(2)</script>"
@@ -162,14 +160,6 @@ def test_map_of_a_query(tiny, tmp_path):
 
 
 # --------------------------------------------------------------------------- in the browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if _BROWSER_MISSING:
-        pytest.skip(f"browser tests need headless Chromium: {_BROWSER_MISSING}")
-    with Browser() as browser:
-        yield browser
 
 
 def _open(chromium: Browser, page: Path) -> None:

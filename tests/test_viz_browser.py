@@ -29,12 +29,6 @@ if _REASON:
 XSS = "<img src=x onerror=alert(1)>"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with Browser() as b:
-        yield b
-
-
 def _open(chromium: Browser, path: Path, graph: nx.Graph, **kw) -> str:
     write_map(path, graph, **kw)
     url = chromium.open(path)
