@@ -9,20 +9,91 @@ from __future__ import annotations
 
 import json
 import os
+import queue
+import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graph.connection import Graph
-from graph.read import shipments_frame
+from graph.read import iter_shipments
 from graph.schema import node
-from graph.store import GraphWriter
+from graph.store import DEFAULT_BATCH, GraphWriter
 from loaders.mirrors import find_mirrors
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver, make_id
 
 __all__ = ["load_files", "refresh_derived"]
+
+
+class _WriterThread:
+    """Writes chunks in a second thread while the caller reads and resolves the next one.
+
+    Resolution is Python work and writing is mostly waiting for the server (the driver
+    releases the GIL on socket I/O), so on a machine with two cores the two overlap. Jobs
+    run one at a time in the order given, so entities still reach the graph before the
+    shipments that point at them. The queue holds one job: with the chunk being written and
+    the one being resolved, at most three chunks are in memory, whatever the file size. An
+    error in the writer stops the load at the next hand-over, raised in the caller's thread.
+    """
+
+    _STOP = object()
+
+    def __init__(self, timings: Counter):
+        self._jobs: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._timings = timings
+        self._thread = threading.Thread(target=self._run, name="tracegraph-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is self._STOP:
+                return
+            if self._error is not None:
+                continue  # drain what was queued before the caller saw the error
+            label, fn, args = job
+            started = time.perf_counter()
+            try:
+                fn(*args)
+            except BaseException as error:  # handed to the caller's thread
+                self._error = error
+            finally:
+                self._timings[label] += time.perf_counter() - started
+
+    def submit(self, label: str, fn: Callable, *args) -> None:
+        self._raise()
+        started = time.perf_counter()
+        self._jobs.put((label, fn, args))
+        self._timings["wait_for_writer"] += time.perf_counter() - started
+
+    def close(self) -> None:
+        """Wait for every job; raise the writer's error if there was one."""
+        started = time.perf_counter()
+        self._jobs.put(self._STOP)
+        self._thread.join()
+        self._timings["wait_for_writer"] += time.perf_counter() - started
+        self._raise()
+
+    def abandon(self) -> None:
+        """Stop after the job in hand (the caller failed): what was queued is dropped."""
+        self._error = self._error or RuntimeError("load abandoned")
+        try:
+            while True:
+                self._jobs.get_nowait()
+        except queue.Empty:
+            pass
+        self._jobs.put(self._STOP)
+        self._thread.join()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
 
 
 def _seed_resolver(graph: Graph) -> Resolver:
@@ -44,19 +115,49 @@ def _seed_resolver(graph: Graph) -> Resolver:
     return resolver
 
 
-def refresh_derived(graph: Graph, writer: GraphWriter | None = None) -> dict:
+_MIRROR_CODES = (("exporter_entity_id", "importer_entity_id"), ("hs6",),
+                 ("reporter", "exporter_country", "importer_country"))
+
+
+def _coded(frame: pd.DataFrame, groups: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """``frame`` with text columns replaced by integer codes (missing stays missing).
+
+    Columns of one group share their codes, so they still compare with each other. Mirror
+    pairing compares and sorts ids, HS codes and countries only for equality and order;
+    integers do both many times faster than Python strings.
+    """
+    frame = frame.copy()
+    for group in groups:
+        codes, _ = pd.factorize(pd.concat([frame[c] for c in group], ignore_index=True))
+        codes = np.where(codes < 0, np.nan, codes)
+        for k, column in enumerate(group):
+            frame[column] = codes[k * len(frame):(k + 1) * len(frame)]
+    return frame
+
+
+def refresh_derived(graph: Graph, writer: GraphWriter | None = None,
+                    timings: Counter | None = None) -> dict:
     """Re-pair mirror declarations over the whole graph and rebuild TRADES_WITH."""
     writer = writer or GraphWriter(graph)
-    reported = shipments_frame(graph, reported_only=True)
-    mirrors = find_mirrors(reported)
-    writer.write_mirrors(mirrors)
+    timings = timings if timings is not None else Counter()
+    mark = time.perf_counter()
+    # mirror twins share exporter and importer, so pairing exporter group by exporter group
+    # finds every pair while memory stays bounded by the group, not the graph
+    pairs = 0
+    for reported in iter_shipments(graph, reported_only=True):
+        mirrors = find_mirrors(_coded(reported, _MIRROR_CODES))
+        writer.write_mirrors(mirrors)
+        pairs += len(mirrors)
+    timings["mirrors"] += time.perf_counter() - mark
+    mark = time.perf_counter()
     trades = writer.rebuild_trades_with()
-    return {"mirror_pairs": len(mirrors), "trades_with": trades}
+    timings["trades_with"] += time.perf_counter() - mark
+    return {"mirror_pairs": pairs, "trades_with": trades}
 
 
 def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | None = None,
                profile: str | None = None, report_path: str | os.PathLike | None = None,
-               hs_info: dict[str, dict] | None = None, batch_size: int = 10_000,
+               hs_info: dict[str, dict] | None = None, batch_size: int = DEFAULT_BATCH,
                chunk_rows: int = 50_000, source_tags: dict | None = None,
                progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Load ``paths`` and return the load report (CONTRACT.md "load report").
@@ -67,9 +168,18 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     paths, kind, profile : as ``tracegraph load``.
     report_path : where to write the report JSON; rejects go beside it.
     hs_info : HS6 code -> {"description", "chpl_tier"} for the HSCode nodes.
+    batch_size : rows per write transaction.
+    chunk_rows : rows read and resolved at a time (memory grows with it, not the file).
     source_tags : extra properties for the Source nodes (e.g. ``{"demo": True}``).
     progress : called as ``progress(path, rows_done, bytes_done)`` after each chunk.
+
+    The report carries, besides the contract's keys, ``derived`` (mirror pairs,
+    TRADES_WITH count) and ``timings``: seconds spent reading and checking, resolving,
+    writing (in the writer thread, overlapping the first two), waiting for the writer,
+    pairing mirrors and rebuilding TRADES_WITH.
     """
+    timings: Counter = Counter()
+    started = time.perf_counter()
     loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
                       chunk_rows=chunk_rows)
     writer = GraphWriter(graph, batch_size=batch_size)
@@ -77,31 +187,58 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
         writer.write_hs_codes(hs_info.keys(), hs_info)
     resolution = Resolution(_seed_resolver(graph))
     files = []
-    for load in loads:
-        source_id = make_id("source", load.display_path)
-        writer.write_source(source_id, {"name": load.source_name,
-                                        "path": str(Path(load.display_path).resolve()),
-                                        **(source_tags or {})})
-        for chunk in load.chunks():
-            frames = resolution.to_resolved(chunk)
-            if frames:
-                writer.write(frames, source_id=source_id)
-            if progress:
-                progress(load.display_path, load.rows_read, 0)
-        entry = load_report_entry(load)
-        writer.write_source(source_id, {
-            "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
-            "rows_loaded": load.rows_loaded, "rows_rejected": load.rows_rejected,
-        })
-        files.append(entry)
-    writer.write(resolution.finish())
-    derived = refresh_derived(graph, writer)
+    pipe = _WriterThread(timings)
+    try:
+        for load in loads:
+            source_id = make_id("source", load.display_path)
+            pipe.submit("write", writer.write_source, source_id, {
+                "name": load.source_name, "path": str(Path(load.display_path).resolve()),
+                **(source_tags or {})})
+            chunks = load.chunks()
+            while True:
+                mark = time.perf_counter()
+                chunk = next(chunks, None)
+                timings["read_check"] += time.perf_counter() - mark
+                if chunk is None:
+                    break
+                mark = time.perf_counter()
+                frames = resolution.to_resolved(chunk)
+                timings["resolve"] += time.perf_counter() - mark
+                if frames:
+                    pipe.submit("write", writer.write, frames, source_id)
+                if progress:
+                    progress(load.display_path, load.rows_read, 0)
+            entry = load_report_entry(load)
+            pipe.submit("write", writer.write_source, source_id, {
+                "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
+                "rows_loaded": load.rows_loaded, "rows_rejected": load.rows_rejected,
+            })
+            files.append(entry)
+        mark = time.perf_counter()
+        final = resolution.finish()
+        timings["resolve"] += time.perf_counter() - mark
+        pipe.submit("write", writer.write, final)
+    except KeyboardInterrupt:
+        pipe.abandon()
+        raise
+    except BaseException:
+        # what was resolved before the failure is written, as a load without the thread
+        # would have; the failure is what the caller sees
+        try:
+            pipe.close()
+        except Exception:
+            pass
+        raise
+    pipe.close()
+    derived = refresh_derived(graph, writer, timings)
     stats = graph.stats()["nodes"]
+    timings["total"] = time.perf_counter() - started
     report = {
         "files": files,
         "entities": {label: stats[label] for label in ("Company", "Person", "Address",
                                                        "Shipment", "Listing")},
         "derived": derived,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
     }
     if report_path:
         Path(report_path).parent.mkdir(parents=True, exist_ok=True)
