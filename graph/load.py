@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -115,6 +115,46 @@ def _seed_resolver(graph: Graph) -> Resolver:
     return resolver
 
 
+def _prefetched(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The frames of ``frames``, the next one read in a thread while the caller works.
+
+    Reading a group is mostly waiting for the server; pairing it is Python: they overlap.
+    At most two groups are in memory.
+    """
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                if stop.is_set():
+                    return
+                ready.put(frame)
+            ready.put(done)
+        except BaseException as error:  # handed to the consumer
+            ready.put(error)
+
+    thread = threading.Thread(target=produce, name="tracegraph-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = ready.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                ready.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
+
+
 _MIRROR_CODES = (("exporter_entity_id", "importer_entity_id"), ("hs6",),
                  ("reporter", "exporter_country", "importer_country"))
 
@@ -144,7 +184,7 @@ def refresh_derived(graph: Graph, writer: GraphWriter | None = None,
     # mirror twins share exporter and importer, so pairing exporter group by exporter group
     # finds every pair while memory stays bounded by the group, not the graph
     pairs = 0
-    for reported in iter_shipments(graph, reported_only=True):
+    for reported in _prefetched(iter_shipments(graph, reported_only=True)):
         mirrors = find_mirrors(_coded(reported, _MIRROR_CODES))
         writer.write_mirrors(mirrors)
         pairs += len(mirrors)
@@ -159,7 +199,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
                profile: str | None = None, report_path: str | os.PathLike | None = None,
                hs_info: dict[str, dict] | None = None, batch_size: int = DEFAULT_BATCH,
                chunk_rows: int = 50_000, source_tags: dict | None = None,
-               progress: Callable[[str, int, int], None] | None = None) -> dict:
+               progress: Callable[[str, int, int], None] | None = None,
+               parallel: int = 2) -> dict:
     """Load ``paths`` and return the load report (CONTRACT.md "load report").
 
     Parameters
@@ -169,6 +210,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     report_path : where to write the report JSON; rejects go beside it.
     hs_info : HS6 code -> {"description", "chpl_tier"} for the HSCode nodes.
     batch_size : rows per write transaction.
+    parallel : shipment transactions in flight at once (the server works on each with one
+        core; 2 suits a 2-core machine that also runs the Python side).
     chunk_rows : rows read and resolved at a time (memory grows with it, not the file).
     source_tags : extra properties for the Source nodes (e.g. ``{"demo": True}``).
     progress : called as ``progress(path, rows_done, bytes_done)`` after each chunk.
@@ -182,7 +225,7 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     started = time.perf_counter()
     loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
                       chunk_rows=chunk_rows)
-    writer = GraphWriter(graph, batch_size=batch_size)
+    writer = GraphWriter(graph, batch_size=batch_size, parallel=parallel)
     if hs_info:
         writer.write_hs_codes(hs_info.keys(), hs_info)
     resolution = Resolution(_seed_resolver(graph))

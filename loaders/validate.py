@@ -123,8 +123,8 @@ class Validator:
     ftm: bool = False
     optional: Sequence[str] = ()
     lenient: Sequence[str] = ()
-    _seen: set = field(default_factory=set)
-    _record_ids: dict = field(default_factory=dict)
+    _seen: "_SortedKeys" = field(default_factory=lambda: _SortedKeys())
+    _record_ids: "_SortedKeys" = field(default_factory=lambda: _SortedKeys())
 
     def check(self, frame: pd.DataFrame, reasons: pd.Series | None = None,
               digests: np.ndarray | None = None) -> Checked:
@@ -287,13 +287,9 @@ class Validator:
         # duplicates are judged on the row's cells as the file has them (every cell equal)
         if good.empty:
             return good, 0, reasons, rejected
-        keep = np.ones(len(good), bool)
-        seen = self._seen
-        for i, digest in enumerate(digests):
-            if digest in seen:
-                keep[i] = False
-            else:
-                seen.add(digest)
+        keys = _digest_array(digests)
+        keep = _first_in_chunk(keys) & ~self._seen.contains(keys)
+        self._seen.add(keys[keep])
         duplicates = int((~keep).sum())
         good = good[keep]
         if self.kind == "shipments" and len(good):
@@ -303,17 +299,19 @@ class Validator:
     def _record_id_conflicts(self, good, reasons, rejected):
         # One record id on two different lines would become one Shipment node: the later
         # line is rejected instead of silently overwriting the first.
-        ids = [_digest(str(r)) for r in good["record_id"].to_numpy(dtype=object)]
-        lines = good[LINE_NUMBER].to_numpy()
-        conflict = np.zeros(len(good), bool)
-        first_line = np.zeros(len(good), dtype=np.int64)
-        for i, digest in enumerate(ids):
-            earlier = self._record_ids.get(digest)
-            if earlier is None:
-                self._record_ids[digest] = int(lines[i])
-            else:
-                conflict[i] = True
-                first_line[i] = earlier
+        ids = _digest_array([_digest(str(r)) for r in good["record_id"].to_numpy(dtype=object)])
+        lines = good[LINE_NUMBER].to_numpy().astype(np.int64)
+        earlier = self._record_ids.lookup(ids)  # first line of an earlier chunk, or -1
+        conflict = earlier >= 0
+        first_line = np.where(conflict, earlier, 0)
+        # within the chunk, every occurrence after the first conflicts with the first
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        first_pos = first[inverse]
+        repeat = first_pos != np.arange(len(ids))
+        within = repeat & ~conflict
+        first_line[within] = lines[first_pos[within]]
+        conflict |= repeat
+        self._record_ids.add(ids[~conflict], lines[~conflict])
         if conflict.any():
             positions = good.index[conflict]
             message = pd.Series("", index=reasons.index, dtype=object)
@@ -404,3 +402,56 @@ def _digests(frame: pd.DataFrame) -> list[bytes]:
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _digest_array(digests) -> np.ndarray:
+    """16-byte digests as a fixed-width numpy array: 16 bytes a row, compared in C."""
+    return np.asarray(digests, dtype="S16") if len(digests) else np.empty(0, dtype="S16")
+
+
+def _first_in_chunk(keys: np.ndarray) -> np.ndarray:
+    """True at the first occurrence of each key."""
+    first = np.zeros(len(keys), bool)
+    if len(keys):
+        first[np.unique(keys, return_index=True)[1]] = True
+    return first
+
+
+class _SortedKeys:
+    """The digests a file has shown so far, with a number each (e.g. the first line).
+
+    A Python set of bytes costs ~90 bytes a row and a dict ~130; two sorted numpy arrays
+    cost 24, so remembering a million rows takes tens of MB, not hundreds. Chunks are
+    merged in as they come (one sort per chunk).
+    """
+
+    def __init__(self):
+        self.keys = np.empty(0, dtype="S16")
+        self.values = np.empty(0, dtype=np.int64)
+
+    def _positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pos = np.searchsorted(self.keys, keys)
+        found = np.zeros(len(keys), bool)
+        inside = pos < len(self.keys)
+        found[inside] = self.keys[pos[inside]] == keys[inside]
+        return pos, found
+
+    def contains(self, keys: np.ndarray) -> np.ndarray:
+        return self._positions(keys)[1]
+
+    def lookup(self, keys: np.ndarray) -> np.ndarray:
+        """The value of each key, -1 where the key is unknown."""
+        pos, found = self._positions(keys)
+        out = np.full(len(keys), -1, dtype=np.int64)
+        out[found] = self.values[pos[found]]
+        return out
+
+    def add(self, keys: np.ndarray, values: np.ndarray | None = None) -> None:
+        """Add keys not yet present (the caller makes sure of that)."""
+        if not len(keys):
+            return
+        values = np.zeros(len(keys), np.int64) if values is None else values
+        keys = np.concatenate([self.keys, keys])
+        values = np.concatenate([self.values, values])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.values = keys[order], values[order]
