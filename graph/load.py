@@ -13,7 +13,7 @@ import queue
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -115,46 +115,6 @@ def _seed_resolver(graph: Graph) -> Resolver:
     return resolver
 
 
-def _prefetched(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """The frames of ``frames``, the next one read in a thread while the caller works.
-
-    Reading a group is mostly waiting for the server; pairing it is Python: they overlap.
-    At most two groups are in memory.
-    """
-    ready: queue.Queue = queue.Queue(maxsize=1)
-    done = object()
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for frame in frames:
-                if stop.is_set():
-                    return
-                ready.put(frame)
-            ready.put(done)
-        except BaseException as error:  # handed to the consumer
-            ready.put(error)
-
-    thread = threading.Thread(target=produce, name="tracegraph-prefetch", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = ready.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                ready.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()
-
-
 _MIRROR_CODES = (("exporter_entity_id", "importer_entity_id"), ("hs6",),
                  ("reporter", "exporter_country", "importer_country"))
 
@@ -184,7 +144,7 @@ def refresh_derived(graph: Graph, writer: GraphWriter | None = None,
     # mirror twins share exporter and importer, so pairing exporter group by exporter group
     # finds every pair while memory stays bounded by the group, not the graph
     pairs = 0
-    for reported in _prefetched(iter_shipments(graph, reported_only=True)):
+    for reported in iter_shipments(graph, reported_only=True):
         mirrors = find_mirrors(_coded(reported, _MIRROR_CODES))
         writer.write_mirrors(mirrors)
         pairs += len(mirrors)

@@ -6,7 +6,9 @@ Reads are read transactions, so on a cluster they go to a follower.
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import numpy as np
@@ -79,11 +81,18 @@ def _parse_date(text):
         return None
 
 
-def _exporter_groups(tx, max_rows: int) -> list[list[str]]:
-    """Exporting companies' ids in groups whose shipments add up to about ``max_rows``."""
+def _exporter_groups(tx, max_rows: int, through: bool = False) -> list[list[str]]:
+    """Exporting companies' ids in groups whose shipments add up to about ``max_rows``.
+
+    With ``through``, only companies that also import (goods can pass through them), and
+    ``n`` counts both their exports and imports.
+    """
+    exported = f"COUNT {{ (e)-[:{rel('EXPORTED')}]->() }}"
+    imported = f"COUNT {{ (e)<-[:{rel('IMPORTED_BY')}]-() }}"
     rows = tx.run(
-        f"MATCH (e:{node('Company')}) WITH e, COUNT {{ (e)-[:{rel('EXPORTED')}]->() }} AS n "
-        "WHERE n > 0 RETURN e.id AS id, n ORDER BY id"
+        f"MATCH (e:{node('Company')}) WITH e, {exported} AS out, {imported} AS in "
+        f"WHERE out > 0 AND ({'in > 0' if through else 'true'}) "
+        f"RETURN e.id AS id, out + {'in' if through else '0'} AS n ORDER BY id"
     )
     groups, group, size = [], [], 0
     for record in rows:
@@ -98,15 +107,27 @@ def _exporter_groups(tx, max_rows: int) -> list[list[str]]:
 
 
 def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bool = False,
-                   max_rows: int = 100_000) -> Iterator[pd.DataFrame]:
+                   max_rows: int = 100_000, parallel: int = 2,
+                   through_only: bool = False) -> Iterator[pd.DataFrame]:
     """Shipments (RESOLVED["shipments"] columns) in frames of about ``max_rows`` rows.
+
+    With ``through_only``, only the shipments that can be a step of a transshipment chain:
+    those into or out of a company that both imports and exports (every link of a chain is
+    an arrival at such a company and an onward shipment from it). Frames are then cut by
+    that company and a shipment between two such companies comes once.
 
     Frames are cut by exporter: every shipment of one exporter is in the same frame, so a
     question that stays within one exporter's trade (mirror pairs share both parties) can
     be asked frame by frame with memory bounded by ``max_rows``, not by the graph.
+
+    ``parallel`` frames are read at once, each in its own read transaction, and reading
+    goes on while the caller works on the frame it was given: the server's share of a read
+    (matching, collecting) overlaps the Python share (unpacking, building the frame) of
+    another. At most ``parallel + 1`` frames are held.
     """
     columns = RESOLVED["shipments"]
     parties = {"exporter_entity_id": "e.id", "importer_entity_id": "i.id"}
+
     def value(column: str) -> str:
         if column in parties:
             return parties[column]
@@ -115,32 +136,68 @@ def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bo
         return f"toString(s.{column})" if column.endswith("date") else f"s.{column}"
 
     returns = "collect([" + ", ".join(value(c) for c in columns) + "])"
-    query = (
-        f"UNWIND $ids AS eid MATCH (e:{node('Company')} {{id: eid}})"
-        f"-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
-        f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')}) "
-        "WHERE ($hs IS NULL OR s.hs6 STARTS WITH $hs OR s.hs_code STARTS WITH $hs) "
-        "  AND (NOT $reported_only OR s.reporter IS NOT NULL) "
-        f"RETURN {returns}"
-    )
+    where = ("WHERE ($hs IS NULL OR s.hs6 STARTS WITH $hs OR s.hs_code STARTS WITH $hs) "
+             "  AND (NOT $reported_only OR s.reporter IS NOT NULL) ")
+    shipment = (f"(e:{node('Company')})-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
+                f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')})")
+    if through_only:
+        # out of the company; into it, unless the exporter also passes goods through (then
+        # the shipment is in the exporter's group, found as an export)
+        query = (
+            f"UNWIND $ids AS cid MATCH (c:{node('Company')} {{id: cid}}) "
+            f"CALL (c) {{ MATCH {shipment} WHERE e = c RETURN e, s, i "
+            f"  UNION MATCH {shipment} WHERE i = c "
+            f"    AND NOT (EXISTS {{ (e)<-[:{rel('IMPORTED_BY')}]-() }}) RETURN e, s, i }} "
+            f"WITH e, s, i {where}RETURN {returns}"
+        )
+    else:
+        query = (f"UNWIND $ids AS eid MATCH {shipment} WHERE e.id = eid "
+                 f"{where.replace('WHERE', 'AND', 1)}RETURN {returns}")
     params = {"hs": hs_prefix, "reported_only": reported_only}
+
+    def read(ids: list[str]) -> pd.DataFrame:
+        with graph.session(default_access_mode="READ") as session:  # one per thread
+            return session.execute_read(_column_frame, query, columns, {**params, "ids": ids})
+
     with graph.session(default_access_mode="READ") as session:
-        groups = session.execute_read(_exporter_groups, max_rows)
+        groups = session.execute_read(_exporter_groups, max_rows, through_only)
+    if parallel <= 1:
         for ids in groups:
-            yield session.execute_read(_column_frame, query, columns, {**params, "ids": ids})
+            yield read(ids)
+        return
+    pending: deque = deque()
+    with ThreadPoolExecutor(parallel, thread_name_prefix="tracegraph-read") as pool:
+        try:
+            for ids in groups:
+                pending.append(pool.submit(read, ids))
+                if len(pending) > parallel:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
 
 
 def shipments_frame(graph: Graph, hs_prefix: str | None = None,
-                    reported_only: bool = False) -> pd.DataFrame:
-    """Shipments with resolved parties (RESOLVED["shipments"] columns)."""
-    frames = list(iter_shipments(graph, hs_prefix, reported_only))
+                    reported_only: bool = False, through_only: bool = False) -> pd.DataFrame:
+    """Shipments with resolved parties (RESOLVED["shipments"] columns); ``through_only`` as
+    :func:`iter_shipments`."""
+    frames = list(iter_shipments(graph, hs_prefix, reported_only, through_only=through_only))
     if not frames:
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in RESOLVED["shipments"]})
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def read_frames(graph: Graph, hs_prefix: str | None = None) -> dict[str, pd.DataFrame]:
-    """The RESOLVED frames the detection algorithms take, read from the graph."""
+def read_frames(graph: Graph, hs_prefix: str | None = None,
+                through_only: bool = False) -> dict[str, pd.DataFrame]:
+    """The RESOLVED frames the detection algorithms take, read from the graph.
+
+    ``through_only`` reads only the shipments that can be steps of a transshipment chain
+    (see :func:`iter_shipments`): enough for chain detection, which then gives the same
+    chains, and on trade where most companies only buy or only sell a small part of the
+    graph. Front scoring needs every shipment.
+    """
     company_cols = RESOLVED["companies"]
     company_props = [c for c in company_cols if c not in ("entity_id", "address_id")]
     companies = _frame(
@@ -172,7 +229,7 @@ def read_frames(graph: Graph, hs_prefix: str | None = None) -> dict[str, pd.Data
         RESOLVED["mirrors"],
     )
     return {
-        "shipments": shipments_frame(graph, hs_prefix),
+        "shipments": shipments_frame(graph, hs_prefix, through_only=through_only),
         "companies": companies,
         "officers": officers,
         "listings": listings,
