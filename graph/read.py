@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from graph import GraphError
 from graph.connection import Graph
 from graph.schema import node, rel
 from loaders.columns import RESOLVED
@@ -108,7 +109,8 @@ def _exporter_groups(tx, max_rows: int, through: bool = False) -> list[list[str]
 
 def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bool = False,
                    max_rows: int = 100_000, parallel: int = 2,
-                   through_only: bool = False) -> Iterator[pd.DataFrame]:
+                   through_only: bool = False,
+                   columns: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
     """Shipments (RESOLVED["shipments"] columns) in frames of about ``max_rows`` rows.
 
     With ``through_only``, only the shipments that can be a step of a transshipment chain:
@@ -123,9 +125,13 @@ def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bo
     ``parallel`` frames are read at once, each in its own read transaction, and reading
     goes on while the caller works on the frame it was given: the server's share of a read
     (matching, collecting) overlaps the Python share (unpacking, building the frame) of
-    another. At most ``parallel + 1`` frames are held.
+    another. At most ``parallel + 1`` frames are held. ``columns``: a subset of the
+    RESOLVED columns to read (all by default).
     """
-    columns = RESOLVED["shipments"]
+    columns = tuple(columns or RESOLVED["shipments"])
+    unknown = set(columns) - set(RESOLVED["shipments"])
+    if unknown:
+        raise GraphError(f"not shipment columns: {sorted(unknown)}")
     parties = {"exporter_entity_id": "e.id", "importer_entity_id": "i.id"}
 
     def value(column: str) -> str:
