@@ -16,6 +16,10 @@ baseline
     the same shipments.csv read with the csv module and written as
     ``UNWIND $rows AS row CREATE (s:Shipment) SET s += row`` in batches of the same size:
     no validation, resolution or relationships. What Cypher over Bolt costs at the least.
+admin-import (``--admin-import``, optional)
+    the same rows as bare :Shipment nodes through ``neo4j-admin database import full``
+    (offline, the server stopped; record_id as import id, duplicate rows skipped), run from
+    the managed install's jars. Its CPU is the import tool's, shown as server CPU.
 
 Each runs in its own worker process (so peak RSS, ``ru_maxrss``, is that run's) against its
 own fresh managed server in a temporary TRACEGRAPH_HOME (stopped and removed at the end).
@@ -99,6 +103,45 @@ def run_baseline(args, paths) -> dict:
             "rss_deciles_mib": rss.deciles(), "rows_read": rows_read, "rows_loaded": created}
 
 
+def run_admin_import(args, paths, config) -> dict:
+    """``neo4j-admin database import full`` of shipments.csv as bare :Shipment nodes.
+
+    The server must be stopped (an offline import replaces the database). record_id is the
+    import id; the planted duplicate rows are skipped.
+    """
+    import resource
+    import subprocess as sp
+
+    from graph import server
+
+    header = Path(tempfile.mkdtemp()) / "shipments-header.csv"
+    with open(paths.shipments, newline="", encoding="utf-8") as fh:
+        columns = next(csv.reader(fh))
+    header.write_text(",".join(f"{c}:ID" if c == "record_id" else c for c in columns) + "\n",
+                      encoding="utf-8")
+    command = [server._java(), "-cp", str(config.lib_dir / "*"), server.ADMIN_CLASS,
+               "database", "import", "full", "--overwrite-destination=true",
+               f"--nodes=Shipment={header},{paths.shipments}",
+               "--skip-duplicate-nodes=true", "--skip-bad-relationships=true",
+               "--bad-tolerance=1000000", "--threads=2", "--high-parallel-io=off", "neo4j"]
+    env = dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    meter = _common.Meter()
+    with meter:
+        done = sp.run(command, env=env, capture_output=True, text=True, check=False,
+                      cwd=config.neo4j_home)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(f"neo4j-admin import failed:\n{(done.stdout + done.stderr)[-3000:]}")
+    result = meter.as_dict()
+    result["server_cpu_s"] = round(after.ru_utime + after.ru_stime
+                                   - before.ru_utime - before.ru_stime, 2)  # the import tool
+    # ru_maxrss of the children would mix in the server's: no peak RSS for the tool
+    result.update(peak_rss_mib="n/a", rss_deciles_mib=[],
+                  command=" ".join(command[:3] + ["...", *command[3:]]))
+    return result
+
+
 def _worker(args) -> None:
     _common.use_code(args.code)
     paths, _ = _common.world(args.rows_one, args.seed, Path(args.data_dir))
@@ -141,6 +184,9 @@ def main(argv=None) -> None:
                                                   / "tracegraph-bench-worlds"),
                         help="where generated worlds are kept between runs")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--admin-import", action="store_true",
+                        help="also time neo4j-admin database import of the rows as bare nodes "
+                             "(offline; its CPU is reported as server CPU)")
     parser.add_argument("--code", help="import tracegraph from this checkout instead "
                                        "(to measure an older version with this script)")
     parser.add_argument("--json", help="also write the results here")
@@ -162,14 +208,28 @@ def main(argv=None) -> None:
         size_mib = paths.shipments.stat().st_size / 2**20
         print(f"\n{rows:,} rows: {paths.shipments} ({size_mib:.0f} MiB, generated in "
               f"{gen_s:.0f} s)", flush=True)
-        for kind in (("real",) if args.no_baseline else ("real", "baseline")):
+        kinds = ["real"] + ([] if args.no_baseline else ["baseline"])
+        kinds += ["admin-import"] if args.admin_import else []
+        for kind in kinds:
             with _common.managed_server(args.heap, args.pagecache) as (config, status):
-                env = {**_common.server_env(config, status), "BENCH_NEO4J_PID": str(status.pid)}
-                result = _run_worker(kind, rows, args, env)
+                if kind == "admin-import":
+                    from graph import server
+
+                    server.stop(config)
+                    result = run_admin_import(args, paths, config)
+                    status = server.start(config)
+                    graph = _common.connect_to(config, status)
+                    result["rows_loaded"] = graph.read(
+                        "MATCH (s:Shipment) RETURN count(s) AS n")[0]["n"]
+                    graph.close()
+                else:
+                    env = {**_common.server_env(config, status),
+                           "BENCH_NEO4J_PID": str(status.pid)}
+                    result = _run_worker(kind, rows, args, env)
             result.update(kind=kind, rows=rows, heap=config.heap, pagecache=config.pagecache,
                           rows_per_s=round(rows / result["wall_s"]))
             results.append(result)
-            print(f"  {kind:8s} wall {result['wall_s']:7.1f} s  {result['rows_per_s']:7,} rows/s  "
+            print(f"  {kind:12s} wall {result['wall_s']:7.1f} s  {result['rows_per_s']:7,} rows/s  "
                   f"cpu {result['cpu_s']:6.1f} s  server cpu {result['server_cpu_s']:6.1f} s  "
                   f"peak rss {result['peak_rss_mib']} MiB  load {result['load_before']}"
                   f" -> {result['load_after']}", flush=True)
