@@ -422,7 +422,7 @@ class _SortedKeys:
 
     A Python set of bytes costs ~90 bytes a row and a dict ~130; two sorted numpy arrays
     cost 24, so remembering a million rows takes tens of MB, not hundreds. Chunks are
-    merged in as they come (one sort per chunk).
+    merged in as they come (the chunk sorted, then inserted).
     """
 
     def __init__(self):
@@ -451,7 +451,10 @@ class _SortedKeys:
         if not len(keys):
             return
         values = np.zeros(len(keys), np.int64) if values is None else values
-        keys = np.concatenate([self.keys, keys])
-        values = np.concatenate([self.values, values])
         order = np.argsort(keys, kind="stable")
-        self.keys, self.values = keys[order], values[order]
+        keys, values = keys[order], values[order]
+        # insert the sorted newcomers in place: one copy of what is known, not a re-sort of
+        # it at every chunk
+        at = np.searchsorted(self.keys, keys)
+        self.keys = np.insert(self.keys, at, keys)
+        self.values = np.insert(self.values, at, values)
