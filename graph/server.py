@@ -386,14 +386,11 @@ def _bolt_answers(uri: str, password: str) -> str | None:
             return record["version"]
     except neo4j.exceptions.AuthError as error:
         raise ServerStartFailed(
-            f"the server at {uri} refused the stored password ({config_hint()})"
+            f"the server at {uri} refused the stored password (does the password file "
+            "belong to another data directory? check TRACEGRAPH_HOME)"
         ) from error
     except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, OSError):
         return None
-
-
-def config_hint() -> str:
-    return "the password file belongs to another data directory? check TRACEGRAPH_HOME"
 
 
 def _store_bytes(path: Path) -> int:
