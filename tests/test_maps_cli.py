@@ -151,6 +151,19 @@ def test_map_of_nothing_is_a_one_line_error(tiny, args, word, tmp_path):
     assert not (tmp_path / "m.html").exists()
 
 
+def test_chain_map_takes_the_chain_options(tiny, tmp_path):
+    # the chain's onward shipment left 20 days after the arrival: under a 10-day window
+    # it is no chain, and the map says so instead of drawing another question's answer
+    narrow = _invoke("map", "--chain", tiny.chain_id, "--window-days", "10",
+                     "--out", str(tmp_path / "narrow.html"), ok=False)
+    assert narrow.exit_code == 1 and tiny.chain_id in narrow.output
+    assert not (tmp_path / "narrow.html").exists()
+    wide = _invoke("map", "--chain", tiny.chain_id, "--window-days", "30",
+                   "--out", str(tmp_path / "wide.html"))
+    assert wide.output.startswith(f"wrote {tmp_path / 'wide.html'} (")
+    assert "KG-IM-T1" in (tmp_path / "wide.html").read_text(encoding="utf-8")
+
+
 def test_map_of_a_query(tiny, tmp_path):
     out = tmp_path / "addresses.html"
     result = _invoke("map", "--query", "mass-registration-addresses", "--out", str(out))

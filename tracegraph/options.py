@@ -73,4 +73,34 @@ def output_options(default_format: str = "csv") -> Callable:
     return decorator
 
 
-__all__ = ["neo4j_options", "output_options", "FORMATS", "Graph"]
+def chain_options(command: Callable) -> Callable:
+    """Add the chain-matching options (--hs, --window-days, --tolerance, --destination,
+    --defence-code); the command gets them as one ``chain_params`` dict, ready for
+    ``queries.detect.detect_chains``. Chain ids depend on these, so every command that names
+    a chain by id takes them too."""
+    from queries import reference as ref
+
+    @click.option("--hs", "hs_prefix", metavar="PREFIX",
+                  help="Only goods whose HS code starts so.")
+    @click.option("--window-days", type=click.IntRange(min=1), default=ref.CHAIN_WINDOW_DAYS,
+                  show_default=True, help="Longest wait between arrival and onward shipment.")
+    @click.option("--tolerance", type=click.FloatRange(0, 1), default=ref.CHAIN_TOLERANCE,
+                  show_default=True, help="Relative difference allowed between quantities.")
+    @click.option("--destination", "destinations", multiple=True,
+                  default=sorted(ref.DESTINATIONS), show_default=True,
+                  help="Destination country (repeat for several).")
+    @click.option("--defence-code", "defence_codes", multiple=True,
+                  default=sorted(ref.DEFENCE_ACTIVITY_CODES), show_default=True,
+                  help="Activity code that makes a buyer defence industry (repeat).")
+    @functools.wraps(command)
+    def wrapper(*args, hs_prefix, window_days, tolerance, destinations, defence_codes,
+                **kwargs):
+        chain_params = {"hs_prefix": hs_prefix, "window_days": window_days,
+                        "tolerance": tolerance, "destinations": destinations,
+                        "defence_codes": defence_codes}
+        return command(*args, chain_params=chain_params, **kwargs)
+
+    return wrapper
+
+
+__all__ = ["neo4j_options", "output_options", "chain_options", "FORMATS", "Graph"]

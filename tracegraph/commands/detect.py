@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from queries import reference as ref
-from tracegraph.options import neo4j_options, output_options
+from tracegraph.options import chain_options, neo4j_options, output_options
 from tracegraph.output import write_frame
 
 
@@ -23,23 +23,12 @@ def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, float]:
 
 
 @click.command("chains")
-@click.option("--hs", "hs_prefix", metavar="PREFIX", help="Only goods whose HS code starts so.")
-@click.option("--window-days", type=click.IntRange(min=1), default=ref.CHAIN_WINDOW_DAYS,
-              show_default=True, help="Longest wait between arrival and onward shipment.")
-@click.option("--tolerance", type=click.FloatRange(0, 1), default=ref.CHAIN_TOLERANCE,
-              show_default=True, help="Relative difference allowed between quantities.")
+@chain_options
 @click.option("--min-score", type=click.FloatRange(0, 1), default=ref.CHAIN_MIN_SCORE,
               show_default=True, help="Leave out chains scoring below this.")
-@click.option("--destination", "destinations", multiple=True,
-              default=sorted(ref.DESTINATIONS), show_default=True,
-              help="Destination country (repeat for several).")
-@click.option("--defence-code", "defence_codes", multiple=True,
-              default=sorted(ref.DEFENCE_ACTIVITY_CODES), show_default=True,
-              help="Activity code that makes a buyer defence industry (repeat).")
 @output_options()
 @neo4j_options
-def chains_command(hs_prefix, window_days, tolerance, min_score, destinations, defence_codes,
-                   fmt, out, graph) -> None:
+def chains_command(chain_params, min_score, fmt, out, graph) -> None:
     """Find transshipment chains: goods in, the same goods out to Russia days later.
 
     An arrival of one HS6 heading at a company in a transit country is matched to onward
@@ -54,9 +43,7 @@ def chains_command(hs_prefix, window_days, tolerance, min_score, destinations, d
     """
     from queries.detect import detect_chains
 
-    result = detect_chains(graph, hs_prefix=hs_prefix, window_days=window_days,
-                           tolerance=tolerance, min_score=min_score,
-                           destinations=destinations, defence_codes=defence_codes)
+    result = detect_chains(graph, min_score=min_score, **chain_params)
     write_frame(result.chains, fmt, out)
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import click
 
 from queries import QueryError
-from tracegraph.options import neo4j_options
+from tracegraph.options import chain_options, neo4j_options
 
 
 @click.command("map")
@@ -23,13 +23,16 @@ from tracegraph.options import neo4j_options
               help="Nodes drawn; the rest are folded into summary nodes.")
 @click.option("--out", type=click.Path(dir_okay=False), default="map.html", show_default=True,
               help="The HTML file to write.")
+@chain_options
 @neo4j_options
 def map_command(chain_id, entity_id, query_name, fronts, params, depth, max_nodes, out,
-                graph) -> None:
+                chain_params, graph) -> None:
     """Write an HTML network map that opens offline in any browser.
 
     Colour by role, shape by kind, size by traded value; click a node or a link for the
-    evidence (record ids, source file and row, reasons and scores).
+    evidence (record ids, source file and row, reasons and scores). A chain is found again
+    under the chain options given (--window-days, --tolerance, --hs, ...): pass the ones
+    'tracegraph chains' listed it under.
 
     \b
     Example:
@@ -47,9 +50,10 @@ def map_command(chain_id, entity_id, query_name, fronts, params, depth, max_node
         if chain_id:
             from queries.detect import detect_chains
 
-            chains = detect_chains(graph, min_score=0.0, write=False).chains
+            chains = detect_chains(graph, min_score=0.0, write=False, **chain_params).chains
             g, title, focus = maps.chain_map(graph, chains, chain_id)
-            shown = {"chain": chain_id}
+            shown = {"chain": chain_id, "window_days": chain_params["window_days"],
+                     "tolerance": chain_params["tolerance"]}
         elif entity_id:
             g, title, focus = maps.entity_map(graph, entity_id, depth)
             shown = {"entity": entity_id, "depth": depth}
