@@ -19,7 +19,8 @@ from graph.connection import Graph
 from graph.schema import node, rel
 from loaders.columns import RESOLVED
 
-__all__ = ["read_frames", "shipments_frame", "iter_shipments", "projection", "neighbourhood"]
+__all__ = ["FRAME_KINDS", "read_frames", "shipments_frame", "iter_shipments",
+           "projection", "neighbourhood"]
 
 
 def _frame(graph: Graph, query: str, columns: tuple[str, ...], params: dict | None = None,
@@ -186,27 +187,50 @@ def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bo
 
 
 def shipments_frame(graph: Graph, hs_prefix: str | None = None,
-                    reported_only: bool = False, through_only: bool = False) -> pd.DataFrame:
-    """Shipments with resolved parties (RESOLVED["shipments"] columns); ``through_only`` as
-    :func:`iter_shipments`."""
-    frames = list(iter_shipments(graph, hs_prefix, reported_only, through_only=through_only))
+                    reported_only: bool = False, through_only: bool = False,
+                    columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """Shipments with resolved parties (RESOLVED["shipments"] columns, or ``columns``);
+    ``through_only`` as :func:`iter_shipments`."""
+    frames = list(iter_shipments(graph, hs_prefix, reported_only, through_only=through_only,
+                                 columns=columns))
     if not frames:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in RESOLVED["shipments"]})
+        return pd.DataFrame({c: pd.Series([], dtype=object)
+                             for c in (columns or RESOLVED["shipments"])})
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
+FRAME_KINDS = ("shipments", "companies", "officers", "listings", "mirrors")
+
+
 def read_frames(graph: Graph, hs_prefix: str | None = None,
-                through_only: bool = False) -> dict[str, pd.DataFrame]:
+                through_only: bool = False, *, columns: Sequence[str] | None = None,
+                kinds: Sequence[str] = FRAME_KINDS) -> dict[str, pd.DataFrame]:
     """The RESOLVED frames the detection algorithms take, read from the graph.
 
     ``through_only`` reads only the shipments that can be steps of a transshipment chain
     (see :func:`iter_shipments`): enough for chain detection, which then gives the same
     chains, and on trade where most companies only buy or only sell a small part of the
-    graph. Front scoring needs every shipment.
+    graph. Front scoring needs every shipment. ``columns``: the shipment columns to read
+    (all RESOLVED ones by default); ``kinds``: which of :data:`FRAME_KINDS` to read.
     """
+    unknown = set(kinds) - set(FRAME_KINDS)
+    if unknown:
+        raise GraphError(f"not frame kinds: {sorted(unknown)}")
+    readers = {
+        "shipments": lambda: shipments_frame(graph, hs_prefix, through_only=through_only,
+                                             columns=columns),
+        "companies": lambda: _companies_frame(graph),
+        "officers": lambda: _officers_frame(graph),
+        "listings": lambda: _listings_frame(graph),
+        "mirrors": lambda: _mirrors_frame(graph),
+    }
+    return {kind: readers[kind]() for kind in FRAME_KINDS if kind in kinds}
+
+
+def _companies_frame(graph: Graph) -> pd.DataFrame:
     company_cols = RESOLVED["companies"]
     company_props = [c for c in company_cols if c not in ("entity_id", "address_id")]
-    companies = _frame(
+    return _frame(
         graph,
         f"MATCH (c:{node('Company')}) "
         f"OPTIONAL MATCH (c)-[:{rel('REGISTERED_AT')}]->(a:{node('Address')}) "
@@ -214,33 +238,35 @@ def read_frames(graph: Graph, hs_prefix: str | None = None,
         "RETURN c.id, " + ", ".join(f"c.{p}" for p in company_props) + ", address_id",
         ("entity_id", *company_props, "address_id"),
     )[list(company_cols)]
-    officers = _frame(
+
+
+def _officers_frame(graph: Graph) -> pd.DataFrame:
+    return _frame(
         graph,
         f"MATCH (o)-[r:{rel('OFFICER_OF')}|{rel('OWNS')}]->(c:{node('Company')}) "
         f"RETURN o.id, CASE WHEN o:{node('Company')} THEN 'Company' ELSE 'Person' END, c.id, "
         "type(r), r.role, r.share_pct, r.start_date, r.end_date",
         RESOLVED["officers"],
     )
-    listings = _frame(
+
+
+def _listings_frame(graph: Graph) -> pd.DataFrame:
+    return _frame(
         graph,
         f"MATCH (e)-[:{rel('LISTED_AS')}]->(l:{node('Listing')}) "
         f"RETURN l.id, e.id, CASE WHEN e:{node('Company')} THEN 'Company' ELSE 'Person' END, "
         "l.list, l.program, l.listed_on, l.category",
         RESOLVED["listings"],
     )
-    mirrors = _frame(
+
+
+def _mirrors_frame(graph: Graph) -> pd.DataFrame:
+    return _frame(
         graph,
         f"MATCH (m:{node('Shipment')})-[:{rel('MIRROR_OF')}]->(k:{node('Shipment')}) "
         "RETURN k.id, m.id",
         RESOLVED["mirrors"],
     )
-    return {
-        "shipments": shipments_frame(graph, hs_prefix, through_only=through_only),
-        "companies": companies,
-        "officers": officers,
-        "listings": listings,
-        "mirrors": mirrors,
-    }
 
 
 # -- NetworkX projections ---------------------------------------------------------------------

@@ -26,10 +26,28 @@ from queries.reference import (
     INVASION_DATE,
 )
 
-__all__ = ["detect_chains", "detect_fronts", "suspect_subgraph", "network_projection",
-           "CHAIN_ROLES"]
+__all__ = ["detect_chains", "detect_fronts", "read_chain_frames", "suspect_subgraph",
+           "network_projection", "CHAIN_ROLES", "CHAIN_FRAME_KINDS", "CHAIN_SHIPMENT_COLUMNS"]
 
 CHAIN_ROLES = ("Supplier", "Intermediary", "DefenceBuyer")
+
+
+# What chain finding reads: the shipments into or out of companies that both import and
+# export (every link is an arrival at such a company and an onward shipment from it), and of
+# those only the columns find_chains looks at; no officers. Front scoring reads everything.
+CHAIN_FRAME_KINDS = ("shipments", "companies", "listings", "mirrors")
+CHAIN_SHIPMENT_COLUMNS = (
+    "shipment_id", "record_id", "date", "hs_code", "hs6", "quantity", "unit", "net_weight_kg",
+    "value_usd", "exporter_entity_id", "exporter_country", "importer_entity_id",
+    "importer_country",
+)
+
+
+def read_chain_frames(graph: Graph) -> dict[str, pd.DataFrame]:
+    """The frames :func:`detect_chains` needs, and no more: it finds the same chains on them
+    as on the full :func:`graph.read.read_frames`."""
+    return read_frames(graph, through_only=True, columns=CHAIN_SHIPMENT_COLUMNS,
+                       kinds=CHAIN_FRAME_KINDS)
 
 
 def _chains(frames: dict[str, pd.DataFrame], **params) -> ChainResult:
@@ -48,8 +66,11 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
     Links of the chains returned become ``FORWARDED_AS`` relationships and their
     companies get the ``Supplier``, ``Intermediary`` and ``DefenceBuyer`` labels; results of
     an earlier run are replaced, so the graph shows the latest question asked.
+
+    Without ``frames`` only what chain finding needs is read (:func:`read_chain_frames`);
+    ``frames`` may also be the full :func:`graph.read.read_frames`, with the same result.
     """
-    frames = frames or read_frames(graph)
+    frames = frames or read_chain_frames(graph)
     result = _chains(frames, hs_prefix=hs_prefix, window_days=window_days,
                      tolerance=tolerance, min_score=min_score,
                      destinations=tuple(destinations), defence_codes=tuple(defence_codes))

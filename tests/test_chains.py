@@ -322,3 +322,33 @@ def test_empty_input_gives_empty_frames_with_contract_columns():
     r = find_chains(s)
     assert list(r.chains.columns) == list(CHAIN_COLUMNS) and len(r.chains) == 0
     assert list(r.links.columns) == list(LINK_COLUMNS) and len(r.roles) == 0
+
+
+# --------------------------------------------------------------------------- on the graph
+
+
+def test_reading_only_pass_through_trade_finds_the_same_chains(clean_graph, tmp_path):
+    """``detect_chains`` reads only shipments into or out of companies that both import and
+    export; on a generated world (most companies only buy or only sell) that must give what
+    the full read gives, chain for chain and link for link, whatever the parameters."""
+    from graph.load import load_files
+    from graph.read import read_frames
+    from loaders.world import generate_world
+    from queries.detect import detect_chains, read_chain_frames
+
+    paths = generate_world(tmp_path / "world", seed=3, n_shipments=6000)
+    load_files(clean_graph, [paths.companies, paths.officers, paths.watchlist, paths.shipments],
+               report_path=tmp_path / "load.json")
+    full = read_frames(clean_graph)
+    narrow = read_chain_frames(clean_graph)
+    assert "officers" not in narrow
+    assert 0 < len(narrow["shipments"]) < len(full["shipments"]) / 2
+    assert set(narrow["shipments"]["shipment_id"]) <= set(full["shipments"]["shipment_id"])
+
+    for params in ({}, {"window_days": 120, "tolerance": 0.3, "min_score": 0.0}):
+        by_default = detect_chains(clean_graph, write=False, **params)
+        from_full = detect_chains(clean_graph, write=False, frames=full, **params)
+        assert len(from_full.chains) > 0
+        pd.testing.assert_frame_equal(by_default.chains, from_full.chains)
+        pd.testing.assert_frame_equal(by_default.links, from_full.links)
+        pd.testing.assert_frame_equal(by_default.roles, from_full.roles)
