@@ -19,7 +19,7 @@ from graph.connection import Graph
 from graph.schema import node, rel
 from loaders.columns import RESOLVED
 
-__all__ = ["FRAME_KINDS", "read_frames", "shipments_frame", "iter_shipments",
+__all__ = ["FRAME_KINDS", "read_frames", "records_start", "shipments_frame", "iter_shipments",
            "projection", "neighbourhood"]
 
 
@@ -197,6 +197,15 @@ def shipments_frame(graph: Graph, hs_prefix: str | None = None,
         return pd.DataFrame({c: pd.Series([], dtype=object)
                              for c in (columns or RESOLVED["shipments"])})
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def records_start(graph: Graph) -> dt.date | None:
+    """The date of the earliest shipment in the graph (``None`` when there is none): where
+    the records begin, whatever part of them a question reads."""
+    rows = graph.read(
+        f"MATCH (s:{node('Shipment')}) WHERE s.date IS NOT NULL "
+        "RETURN s.date AS date ORDER BY s.date LIMIT 1")
+    return _to_date(rows[0]["date"]) if rows else None
 
 
 FRAME_KINDS = ("shipments", "companies", "officers", "listings", "mirrors")

@@ -36,6 +36,7 @@ from queries.reference import (
     DEFENCE_ACTIVITY_CODES,
     DEFENCE_CATEGORIES,
     DESTINATIONS,
+    FRONT_THRESHOLDS,
     INVASION_DATE,
     TRANSIT,
     YOUNG_COMPANY_DAYS,
@@ -114,6 +115,7 @@ def find_chains(
     defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
     max_split: int = CHAIN_MAX_SPLIT,
     weights: Mapping[str, float] | None = None,
+    data_start=None,
 ) -> ChainResult:
     """Find transshipment chains in resolved shipment records.
 
@@ -155,6 +157,9 @@ def find_chains(
         Most onward shipments that may add up to one arrival.
     weights : mapping, optional
         Overrides of ``reference.CHAIN_WEIGHTS``.
+    data_start : date, optional
+        The first day the records cover (default: the earliest date in `shipments`): an
+        intermediary's silence is only counted from there (see Notes).
 
     Returns
     -------
@@ -180,7 +185,12 @@ def find_chains(
 
     The score is a weighted sum (``reference.CHAIN_WEIGHTS``) of quantity closeness (worst
     step), short lag (longest step), the CHPL tier of the goods, a defence-industry or listed
-    buyer, a young intermediary and a mark-up. Without CHPL goods or a suspicious buyer the
+    buyer, a young intermediary and a mark-up. An intermediary is young when incorporated after
+    ``reference.INVASION_DATE`` or less than ``reference.YOUNG_COMPANY_DAYS`` before its first
+    trade; an older one counts the same when it was dormant: no trade seen for
+    ``FRONT_THRESHOLDS["dormant_years"]`` years or more (from its last trade, its
+    incorporation or `data_start`, whichever is latest) before trading after the invasion
+    (reason ``DORMANT_INTERMEDIARY(years=N)``). Without CHPL goods or a suspicious buyer the
     default weights cannot reach ``reference.CHAIN_MIN_SCORE``.
 
     Examples
@@ -207,12 +217,14 @@ def find_chains(
     destinations = frozenset(_upper(destinations))
     transit_set = None if transit is None else frozenset(_upper(transit)) - destinations
     s = prepare_shipments(shipments, mirrors, hs_prefix=hs_prefix)
+    if data_start is None:
+        data_start = s["date"].min() if len(s) else None
 
     single = _candidate_pairs(s, destinations, transit_set, window_days)
     links = _assign(s, single, window_days, tolerance, max_split, weights)
     chains, links = _build_chains(
         s, links, companies, listings, destinations, frozenset(_str_set(defence_codes)),
-        window_days, tolerance, max_hops, weights,
+        window_days, tolerance, max_hops, weights, data_start,
     )
     if min_score > 0 and len(chains):
         keep = chains["score"] >= min_score
@@ -881,6 +893,7 @@ def _build_chains(
     tolerance: float,
     max_hops: int,
     weights: Mapping[str, float],
+    data_start=None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Join links into chains (trees rooted at a supplier's shipment), filter and score them."""
     empty_chains = pd.DataFrame({c: pd.Series(dtype="object") for c in CHAIN_COLUMNS})
@@ -947,7 +960,7 @@ def _build_chains(
     })
 
     chains = _assemble(m, figures, s, companies, listings, defence_codes, window_days,
-                       tolerance, weights)
+                       tolerance, weights, data_start)
     chain_of_root = chains.set_index("_root")["chain_id"]
     chains = chains.drop(columns="_root")
     chains = chains.sort_values(["score", "chain_id"], ascending=[False, True],
@@ -981,6 +994,7 @@ def _assemble(
     window_days: int,
     tolerance: float,
     weights: Mapping[str, float],
+    data_start=None,
 ) -> pd.DataFrame:
     """One CONTRACT row per chain: the path, its figures, its score and the reasons.
 
@@ -996,7 +1010,8 @@ def _assemble(
     names = {k: _text(v) for k, v in known["name"].items()}
     regs = {k: _text(v) for k, v in known["registration_number"].items()}
     born = {k: v for k, v in known["incorporation_date"].items() if pd.notna(v)}
-    first_trade = _first_trade(s, set(m.loc[~m["leaf"], "importer"]))
+    trade = _trade_dates(s, set(m.loc[~m["leaf"], "importer"]), invasion,
+                         None if data_start is None else pd.Timestamp(data_start))
     fig = figures.to_dict("index")
 
     cols = {c: m[c].tolist() for c in (
@@ -1028,7 +1043,7 @@ def _assemble(
         f = fig[rt]
         hs6 = cols["hs6"][lo]
         parts, reasons = _evidence(
-            f, hs6, buyers, middle, v_in, v_out, defence, listed, born, first_trade, invasion,
+            f, hs6, buyers, middle, v_in, v_out, defence, listed, born, trade, invasion,
             window_days, tolerance)
         score = sum(weights.get(k, 0.0) * v for k, v in parts.items())
         out.append({
@@ -1054,7 +1069,7 @@ def _assemble(
     return pd.DataFrame(out, columns=[*CHAIN_COLUMNS, "_root"])
 
 
-def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, defence, listed, born, first_trade,
+def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, defence, listed, born, trade,
               invasion, window_days, tolerance) -> tuple[dict[str, float], list[str]]:
     """Strength in [0, 1] of each kind of evidence a chain carries, and its reason codes."""
     ratio, worst, lag = float(f["quantity_ratio"]), float(f["worst_dev"]), int(f["max_lag_days"])
@@ -1071,17 +1086,25 @@ def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, defence, listed, born
         reasons.append("DEFENCE_BUYER")
     if buyer_lists:
         reasons.append(f"LISTED_BUYER(list={','.join(buyer_lists)})")
-    young_days = []
+    young_days, dormant_years = [], []
     for e in intermediaries:
         inc = born.get(e)
         if inc is None:
             continue
-        days = int((first_trade.get(e, inc) - inc).days)
+        first, silent_from, woke = trade.get(e, (inc, None, None))
+        days = int((first - inc).days)
         if inc > invasion or days < YOUNG_COMPANY_DAYS:
             young_days.append(max(days, 0))
-    parts["young_intermediary"] = 1.0 if young_days else 0.0
+        elif woke is not None:
+            # silence is only seen where the records reach
+            years = (woke - max(x for x in (silent_from, inc) if x is not None)).days / 365.25
+            if years >= FRONT_THRESHOLDS["dormant_years"]:
+                dormant_years.append(int(years))
+    parts["young_intermediary"] = 1.0 if young_days or dormant_years else 0.0
     if young_days:
         reasons.append(f"YOUNG_INTERMEDIARY(days={min(young_days)})")
+    elif dormant_years:
+        reasons.append(f"DORMANT_INTERMEDIARY(years={max(dormant_years)})")
     markup = None
     # a mark-up is a price difference per unit: meaningless when values were what matched
     if not f["value_kind"] and v_in is not None and v_out is not None and v_in > 0 and ratio > 0:
@@ -1097,13 +1120,31 @@ def _sum_known(values) -> float | None:
     return float(sum(known)) if known else None
 
 
-def _first_trade(s: pd.DataFrame, entities: set) -> dict:
-    """Date of each entity's first shipment in or out, over all matchable shipments."""
+def _trade_dates(s: pd.DataFrame, entities: set, invasion: pd.Timestamp,
+                 data_start: pd.Timestamp | None) -> dict:
+    """Per entity, over all matchable shipments in or out: ``(first trade, start of the
+    silence before the invasion, first trade on or after the invasion)``.
+
+    The silence starts at the last trade before the invasion, or at `data_start` when there
+    was none or it came earlier (the records say nothing before they begin); ``None`` when
+    neither is known. The last item is ``None`` when the entity never traded after it.
+    """
     entities = list(entities)
     exp = s.loc[s["exporter"].isin(entities), ["exporter", "date"]].rename(columns={"exporter": "e"})
     imp = s.loc[s["importer"].isin(entities), ["importer", "date"]].rename(columns={"importer": "e"})
     both = pd.concat([exp, imp])
-    return both.groupby(both["e"].astype(object))["date"].min().to_dict()
+    both["e"] = both["e"].astype(object)
+    first = both.groupby("e")["date"].min()
+    before = both[both["date"] < invasion].groupby("e")["date"].max()
+    after = both[both["date"] >= invasion].groupby("e")["date"].min()
+    out = {}
+    for e, day in first.items():
+        silent_from = before.get(e)
+        if data_start is not None and not pd.isna(data_start) and (
+                silent_from is None or silent_from < data_start):
+            silent_from = data_start
+        out[e] = (day, silent_from, after.get(e))
+    return out
 
 
 def _roles(

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from graph.connection import Graph
-from graph.read import read_frames
+from graph.read import read_frames, records_start
 from graph.store import GraphWriter
 from queries.chains import ChainResult, find_chains
 from queries.fronts import score_fronts
@@ -71,9 +71,12 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
     ``frames`` may also be the full :func:`graph.read.read_frames`, with the same result.
     """
     frames = frames or read_chain_frames(graph)
+    # an intermediary's silence is counted from where the records begin, not from the first
+    # of the shipments read
     result = _chains(frames, hs_prefix=hs_prefix, window_days=window_days,
                      tolerance=tolerance, min_score=min_score,
-                     destinations=tuple(destinations), defence_codes=tuple(defence_codes))
+                     destinations=tuple(destinations), defence_codes=tuple(defence_codes),
+                     data_start=records_start(graph))
     if write:
         writer = GraphWriter(graph)
         writer.write_forwarded(result.links)
@@ -95,7 +98,8 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
     a chain, a buyer sharing officers with it).
     """
     frames = frames or read_frames(graph)
-    chains = _chains(frames, min_score=CHAIN_MIN_SCORE, destinations=tuple(destinations))
+    chains = _chains(frames, min_score=CHAIN_MIN_SCORE, destinations=tuple(destinations),
+                     data_start=records_start(graph))
     # every company from the suspect score up is scored and labelled, whatever min_score
     # trims from the rows returned
     fronts = score_fronts(frames["companies"], frames["shipments"], frames["officers"],

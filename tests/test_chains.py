@@ -221,6 +221,29 @@ def test_defence_buyer_from_listing_category_and_extra_activity_codes():
     assert "DEFENCE_BUYER" in extra.chains.loc[0, "reasons"]
 
 
+def test_dormant_intermediary_counts_like_a_young_one_where_the_records_show_the_silence():
+    # an old company that trades nothing from 2019 and wakes after the invasion to pass
+    # printed circuits to an ordinary wholesaler
+    s = frame(
+        ship("X", "2019-01-02", "cn-x", "tr-y", 500, hs=FURNITURE),  # the records begin
+        ship("A", "2023-05-01", "cn-a", "kz-b", 206, hs="853400", value=4_300),
+        ship("B", "2023-06-05", "kz-b", "ru-c", 197, hs="853400", value=5_800),
+    )
+    co = companies(("kz-b", "Uralkomplekt", "KZ", "1", "2009-02-01", "46.90"),
+                   ("ru-c", "Opt", "RU", "2", "2001-01-01", "46.90"))
+    woken = find_chains(s, co).chains.iloc[0]
+    assert "DORMANT_INTERMEDIARY(years=4)" in woken["reasons"].split(";")
+    assert "YOUNG_INTERMEDIARY" not in woken["reasons"]
+    # records that only begin in 2023 say nothing of its silence before
+    late = find_chains(s, co, data_start=dt.date(2023, 1, 1)).chains.iloc[0]
+    assert "INTERMEDIARY" not in late["reasons"]
+    assert woken["score"] == pytest.approx(late["score"] + 0.10)
+    # nor is a company that traded all along dormant
+    busy = frame(*s.to_dict("records"),
+                 ship("E", "2021-06-01", "cn-a", "kz-b", 50, hs=FURNITURE))
+    assert "INTERMEDIARY" not in find_chains(busy, co).chains.iloc[0]["reasons"]
+
+
 def test_one_arrival_one_onward_set_best_first():
     # two equal arrivals, one onward shipment: it goes to the nearer arrival only
     s = frame(
