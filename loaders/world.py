@@ -13,10 +13,16 @@ US, DE, JP, KR, TW, NL, FR, GB, IT (and HK). Dual-use goods are real Common High
 List headings (:data:`CHPL_HS6`), ordinary goods are furniture, apparel, tea and the like
 (:data:`ORDINARY_HS6`).
 
-Background trade only ever flows from a *pure exporter* to a *pure importer*: no company of
-the background both receives and sends goods, so the background cannot form a transshipment
-chain by accident. Every company that both imports and exports was planted on purpose and
-is recorded in the truth, either as a scheme or as a look-alike.
+Background trade flows from a *pure exporter* to a *pure importer*, except for the *hubs*:
+long-established trading houses in the transit countries that import the same few headings
+by the thousand lots and sell them on, at home, to third countries and to each other, in
+standard lot sizes (100, 500, 1,000, 5,000 pcs, ...), so that arrivals and onward shipments
+of a hub agree in quantity all the time. Real customs data is heavy-tailed like this: hubs
+take 15 % of the background rows, one more hub per 40,000 rows, the busiest many times the
+quietest. Hubs never sell to RU or BY and their customers only buy, so the background cannot
+form a transshipment chain by accident. Every company that both imports and exports was
+planted on purpose and is recorded in the truth, as a scheme or as a look-alike (hubs
+included).
 
 Planted schemes: 2-hop and 3-hop chains, split onward shipments, mirror declarations,
 front-company clusters (shared address written with small variations, one nominee director
@@ -24,7 +30,7 @@ written in Cyrillic and in Latin, liquidation within two years), dormant shells 
 2022. Look-alikes that must not be detected: old re-exporters whose onward quantities never
 match an arrival (or leave after more than 120 days), same quantity under a different HS6,
 young companies that only import or only sell at home, ordinary goods passed through to
-Russian retailers, and a business-centre address shared by many old companies.
+Russian retailers, a business-centre address shared by many old companies, and the hubs.
 
 truth.json
 ----------
@@ -51,9 +57,10 @@ truth.json
 ``lookalikes``
     ``kind`` ``old_reexporter``, ``different_hs``, ``domestic_new``,
     ``ordinary_passthrough`` (a real pass-through of ordinary goods to an ordinary retailer:
-    it must score below the chain threshold), ``business_centre``; the company and the
-    ``record_ids`` of its rows (for ``business_centre`` the planted rows only; the company
-    trades in the background too).
+    it must score below the chain threshold), ``business_centre``, ``hub`` (a busy
+    legitimate distributor, see above); the company and the ``record_ids`` of its rows (for
+    ``business_centre`` the planted rows only, as the company trades in the background too;
+    for ``hub`` all its rows in and out).
 ``bad_rows``
     per table, rows a loader must reject: ``line`` is the 1-based physical line of the file
     with the header as line 1 (the first data row is line 2), ``row`` the 1-based data row
@@ -254,6 +261,27 @@ _BY_EXPORTS = ("940360", "870899", "440710", "310210")
 # different HS4 and chapter, so no coarser matching joins them either).
 _DIFFERENT_HS_PAIRS = (("854231", "847150"), ("852691", "901380"), ("853224", "850440"),
                        ("848210", "880730"), ("854232", "851762"), ("854129", "852589"))
+
+# Hubs: the trading houses of the transit countries, what they deal in, where they sell.
+_HUB_COUNTRIES = ("KZ", "AE", "HK", "TR", "KG", "AM", "UZ", "GE")
+_HUB_MARKETS = ("KZ", "KG", "UZ", "AM", "GE", "AE", "TR", "HK")
+_HUB_HS6 = ("854231", "854232", "854239", "854233", "850440", "853224", "848210", "851762",
+            "853400", "401110", "870899", "392690")
+_HUB_ACTIVITY = ("46.52", "46.69", "46.90", "46.43")
+_HUB_SHARE = 0.15  # of the background rows
+_ROWS_PER_HUB = 40_000  # one more hub per this many rows
+_STD_LOTS = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000,
+                      50_000, 100_000, 200_000, 500_000])
+
+
+def _std_lots(goods: "_Goods") -> tuple[int, int]:
+    """First and last index of the standard lot sizes within the goods' usual lots."""
+    inside = np.flatnonzero((_STD_LOTS >= goods.qty[0]) & (_STD_LOTS <= goods.qty[1]))
+    if len(inside) == 0:
+        near = int(np.argmin(np.abs(np.log(_STD_LOTS) - math.log(max(goods.qty[0], 1)))))
+        return near, near
+    return int(inside[0]), int(inside[-1])
+
 
 _ORDINARY_ACTIVITY = ("46.90", "46.51", "47.11", "46.52", "46.43", "46.69", "46.49", "46.73",
                       "46.19", "47.19", "49.41", "52.29")
@@ -1092,6 +1120,7 @@ class _World:
         self._plan_lanes()
         self._plan_plain_rows()
         self._plan_bad_rows()
+        self._plan_hubs()
         self._plan_officers()
         self._plan_watchlist()
 
@@ -1584,6 +1613,8 @@ class _World:
         self.lane_hi = arr[:, 6].astype(np.int64)
         w = np.array([lane[7] for lane in lanes])
         self.lane_p = w / w.sum()
+        # lanes drawing standard lot sizes (the hubs'): first and last index into _STD_LOTS
+        self.lane_std = np.full((len(lanes), 2), -1, dtype=np.int64)
 
     def _plain_lane(self, registry_only: bool = False) -> tuple[_Company, _Company, _Goods]:
         rng = self.rng
@@ -1662,6 +1693,82 @@ class _World:
             else:
                 row[column] = rng.choice(("Atlantis", "Atlantis", "Narnia", "Zz"))
             self.bad_shipments.append((row, reason, column))
+
+    # -- hubs: legitimate distributors in the transit countries -----------------------------------
+
+    def _plan_hubs(self) -> None:
+        """Trading houses in the transit countries that import and re-sell lots of the same
+        headings by the thousand, in standard lot sizes, at home, to third countries and to
+        each other: busy pass-through trade that is no scheme.
+
+        Their rows are background rows drawn from lanes of their own (``_HUB_SHARE`` of all
+        background rows, spread over the hubs with a heavy tail), so their number grows with
+        ``n_shipments``. None of their goods ever go to RU or BY, and their customers only buy,
+        so none of their trade can be a chain link towards a destination: a look-alike.
+        """
+        rng = random.Random(f"tracegraph-hubs-{self.seed}")
+        main_rng, self.rng = self.rng, rng  # the other schemes stay as they were
+        try:
+            n_hubs = _n(2, self.scale, 1) + self.n_rows // _ROWS_PER_HUB
+            old = (date(1996, 1, 1), date(2015, 12, 31))
+            self.hubs: list[_Company] = []
+            hub_goods: list[list[_Goods]] = []
+            for k in range(n_hubs):
+                country = _HUB_COUNTRIES[k % len(_HUB_COUNTRIES)]
+                hub = self._company(country, "hub", self._day(*old),
+                                    activity=rng.choice(_HUB_ACTIVITY))
+                self.hubs.append(hub)
+                headings = rng.sample(_HUB_HS6, rng.randint(2, 4))
+                hub_goods.append([self._goods(h) for h in headings])
+            # activity per hub: a heavy tail, the first hubs the busiest
+            size = np.array([1.0 / (k + 1) ** 1.2 for k in range(n_hubs)])
+            size /= size.sum()
+            lanes = []  # (exporter, importer, goods, first lot, last lot, price, weight)
+            suppliers = self.suppliers + self.chain_suppliers
+            for hub, goods, share in zip(self.hubs, hub_goods, size.tolist()):
+                # customers: more for the busier hubs; they only buy
+                n_customers = 3 + int(round(share * 60))
+                home = [self._company(hub.country, "hub_customer", self._day(*old))
+                        for _ in range(n_customers)]
+                abroad = [self._company(rng.choice([c for c in _HUB_MARKETS if c != hub.country]),
+                                        "hub_customer", self._day(*old))
+                          for _ in range(max(2, n_customers // 2))]
+                peers = [h for h, g in zip(self.hubs, hub_goods) if h.country != hub.country
+                         and {x.hs6 for x in g} & {x.hs6 for x in goods}]
+                for g in goods:
+                    first, last = _std_lots(g)
+                    price = rng.uniform(*g.price)
+                    sources = rng.sample([s for s in suppliers if s.country != hub.country],
+                                         rng.randint(2, 6))
+                    w = share / len(goods)
+                    for s in sources:  # half the rows are arrivals
+                        lanes.append((s, hub, g, first, last, price, w * 0.5 / len(sources)))
+                    sold = [(c, 0.3) for c in home] + [(c, 0.15) for c in abroad]
+                    sold += [(h, 0.05) for h in peers
+                             if g.hs6 in {x.hs6 for x in hub_goods[self.hubs.index(h)]}]
+                    total = sum(x for _, x in sold)
+                    for c, x in sold:
+                        lanes.append((hub, c, g, first, last, price * rng.uniform(1.1, 1.35),
+                                      w * 0.5 * x / total * math.exp(rng.gauss(0, 0.5))))
+            if not lanes:
+                return
+            last_day = (LAST_DAY - FIRST_DAY).days
+            n = len(lanes)
+            w = np.array([lane[6] for lane in lanes])
+            self.lane_exp = np.concatenate([self.lane_exp, [x[0].idx for x in lanes]])
+            self.lane_imp = np.concatenate([self.lane_imp, [x[1].idx for x in lanes]])
+            self.lane_goods = np.concatenate([self.lane_goods,
+                                              [_GOODS_INDEX[x[2].hs6] for x in lanes]])
+            self.lane_lot = np.concatenate([self.lane_lot, np.ones(n)])
+            self.lane_price = np.concatenate([self.lane_price, [x[5] for x in lanes]])
+            self.lane_lo = np.concatenate([self.lane_lo, np.zeros(n, dtype=np.int64)])
+            self.lane_hi = np.concatenate([self.lane_hi, np.full(n, last_day, dtype=np.int64)])
+            self.lane_std = np.concatenate([self.lane_std,
+                                            np.array([[x[3], x[4]] for x in lanes])])
+            self.lane_p = np.concatenate([self.lane_p * (1 - _HUB_SHARE),
+                                          w / w.sum() * _HUB_SHARE])
+        finally:
+            self.rng = main_rng
 
     # -- registry, officers, watchlist -----------------------------------------------------------
 
@@ -1935,6 +2042,11 @@ class _World:
         lo, hi = self.lane_lo[lane], self.lane_hi[lane]
         day = lo + (rng.random(k) * (hi - lo + 1)).astype(np.int64)
         qty = np.maximum(1, np.rint(self.lane_lot[lane] * np.exp(rng.normal(0, 0.35, k))))
+        # hubs ship standard lots: one of the sizes their lane deals in, smaller ones oftener
+        lo_std, hi_std = self.lane_std[lane, 0], self.lane_std[lane, 1]
+        std = lo_std >= 0
+        pick = lo_std + np.floor((rng.random(k) ** 1.5) * (hi_std - lo_std + 1)).astype(np.int64)
+        qty = np.where(std, _STD_LOTS[np.clip(pick, 0, len(_STD_LOTS) - 1)], qty)
         value = qty * self.lane_price[lane] * np.exp(rng.normal(0, 0.08, k))
         weight = qty * self.t_kg[g] * np.exp(rng.normal(0, 0.05, k))
         imp_side = rng.random(k) < 0.8
@@ -2110,6 +2222,8 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
 
     used = np.zeros(len(world.companies), dtype=bool)
     bad_positions = set()
+    hub_idx = np.array([h.idx for h in world.hubs], dtype=np.int64)
+    hub_rows: dict[int, list[str]] = {int(h): [] for h in hub_idx}
     with paths.shipments.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(SHIPMENTS.columns)
@@ -2117,6 +2231,9 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
             writer.writerows(rows)
             used[exp] = True
             used[imp] = True
+            for side in (exp, imp):
+                for i in np.flatnonzero(np.isin(side, hub_idx)).tolist():
+                    hub_rows[int(side[i])].append(rows[i][0])
     for row, _, _ in world.bad_shipments:
         bad_positions.add(row["_pos"])
 
@@ -2149,6 +2266,7 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
                "shares_officer_with_buyer": i.shares_officer} for i in world.intermediaries]
     lookalikes = [{"kind": kind, **c.key, "record_ids": [r["record_id"] for r in rows]}
                   for kind, c, rows in world.lookalikes]
+    lookalikes += [{"kind": "hub", **h.key, "record_ids": hub_rows[h.idx]} for h in world.hubs]
     truth = {
         "seed": seed,
         "scale": world.scale,

@@ -292,7 +292,8 @@ def test_mirrors_are_one_shipment_declared_twice(world):
 def test_no_unplanned_chain_in_the_world():
     """Brute force over the true parties: every arrival/onward pair that looks like a chain
     link (same HS6, 0-60 days, quantity within 15 %, or several onward shipments adding up)
-    is a planted link or an ordinary pass-through look-alike."""
+    is a planted link, an ordinary pass-through look-alike, or a hub's trade, which never
+    leads to RU or BY."""
     world = _World(0, 1.0, None)
     records = []
     for rows, exp, imp in world.iter_shipment_chunks():
@@ -314,6 +315,16 @@ def test_no_unplanned_chain_in_the_world():
     pairs = arrivals.merge(onward, left_on=["a_imp", "a_hs6"], right_on=["o_exp", "o_hs6"])
     lag = (pairs.o_day - pairs.a_day).dt.days
     pairs = pairs[(lag >= 0) & (lag <= 60)]
+
+    # hubs pass goods on by the lot, but never to RU or BY, and their customers only buy
+    hubs = {h.idx for h in world.hubs}
+    assert hubs and len(df[df.exp.isin(hubs) | df.imp.isin(hubs)]) > 0.05 * len(df)
+    assert not (df.exp.isin(hubs) & df.imp_country.isin(DESTINATION_COUNTRIES)).any()
+    customers = set(df.loc[df.exp.isin(hubs), "imp"]) - hubs
+    assert not df.exp.isin(customers).any()
+    via_hub = pairs.a_imp.isin(hubs)
+    assert via_hub.any()
+    pairs = pairs[~via_hub]
 
     mirror_of = {}
     for cited, other in world.mirrors:
@@ -521,6 +532,37 @@ def test_ordinary_passthrough_is_ordinary(world):
         assert arr.hs6 == out.hs6 and arr.hs6 in ORDINARY_HS6
         assert 0.85 <= out.qty / arr.qty <= 1.15
         assert out.imp_cc == "RU" and out.importer_id not in defence
+
+
+def test_hubs_are_busy_distributors_of_standard_lots_that_never_sell_to_the_destinations(
+        world):
+    valid = world["valid"]
+    standard = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000,
+                100_000, 200_000, 500_000}
+    sizes = []
+    for x in _lookalikes(world, "hub"):
+        assert x["country"] in TRANSIT_COUNTRIES
+        inc = date.fromisoformat(_registry_row(world, x).incorporation_date)
+        assert inc < date(2016, 1, 1)  # long-established
+        rows = valid.loc[valid.index.intersection(x["record_ids"])]
+        assert len(rows) >= 0.95 * len(x["record_ids"])
+        bought = rows[rows.imp_cc == x["country"]]
+        sold = rows[rows.exp_cc == x["country"]]
+        assert len(bought) > 10 and len(sold) > 10
+        assert not sold.imp_cc.isin(DESTINATION_COUNTRIES).any()
+        # the same headings in and out, in standard lots
+        assert set(sold.hs6) <= set(bought.hs6)
+        qty = rows.qty.dropna()
+        assert qty.isin(standard).mean() > 0.99
+        sizes.append(len(rows))
+    # a heavy tail: the busiest hub trades several times as much as the quietest
+    assert max(sizes) >= 2 * min(sizes)
+
+
+def test_more_rows_bring_more_hubs(tmp_path):
+    small = _World(0, 1.0, None)
+    big = _World(0, 1.0, 200_000)
+    assert 1 <= len(small.hubs) < len(big.hubs)
 
 
 def test_business_centre_is_shared_by_many_old_companies(world):
