@@ -18,17 +18,20 @@ from __future__ import annotations
 
 import datetime as _dt
 import importlib
+import json
 import math
+import os
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pycountry
 from rapidfuzz.distance import OSA
 from rigour.names import extract_org_types, remove_org_types
-from rigour.territories import lookup_territory
 from rigour.text.normalize import Normalize, normalize
 from rigour.text.translit import ascii_text, maybe_ascii
 
@@ -508,10 +511,66 @@ _MIN_REST_BY_COUNTRY = {"CN": (1, 4)}
 def _is_place_of(words: str, code: str) -> bool:
     if code == "CN" and words in _CN_CITIES:
         return True
-    territory = lookup_territory(words)
+    territory = _territory_code(words)
     # the country itself or a region or city of it (Hong Kong, Shanghai, Dubai, Moscow); a
     # territory of another country (a Yugoslavia for "Yug", south) is a word of the name
-    return territory is not None and territory.code.split("-")[0].upper() == code
+    return territory is not None and territory.split("-")[0].upper() == code
+
+
+def _territory_code(text: str) -> str | None:
+    """The code of the territory rigour's ``lookup_territory`` finds for ``text`` (exact,
+    not fuzzy), or None.
+
+    rigour builds its table of territory names on first use by transliterating some 30,000
+    names, several seconds of every process that loads a file. The table (name -> code) is
+    therefore kept on disk per rigour version (:func:`_territory_names`) and the lookup done
+    here the way rigour does it: by code or QID first, then by normalised name.
+    """
+    from rigour.territories.lookup import lookup_by_identifier, normalize_territory_name
+
+    names = _territory_names()
+    if names is None:  # a rigour without the table we know: ask it
+        from rigour.territories import lookup_territory
+
+        territory = lookup_territory(text)
+        return territory.code if territory is not None else None
+    territory = lookup_by_identifier(text)
+    if territory is not None:
+        return territory.code
+    return names.get(normalize_territory_name(text))
+
+
+@lru_cache(maxsize=1)
+def _territory_names() -> dict[str, str] | None:
+    """rigour's territory name table as {normalised name: territory code}, read from the
+    user's cache (``$XDG_CACHE_HOME/tracegraph``, else ``~/.cache/tracegraph``) or built by
+    rigour and written there; None when this rigour has no such table."""
+    from importlib.metadata import version
+
+    from rigour.territories import lookup as rigour_lookup
+
+    build = getattr(rigour_lookup, "_get_territory_names", None)
+    if build is None:
+        return None
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tracegraph"
+    path = folder / f"rigour-{version('rigour')}-territory-names.json"
+    try:
+        names = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(names, dict):
+            return names
+    except (OSError, ValueError):
+        pass
+    names = {name: territory.code for name, territory in build().items()}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # written aside and renamed, so a process reading it never sees half a table
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(names, handle, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no writable cache: the table is built again by the next process
+    return names
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -650,17 +709,17 @@ def _lookup_country(value: str) -> str | None:
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
         pass
-    territory = lookup_territory(value)
+    territory = _territory_code(value)
     if territory is None:
         text = _country_text(value)
         for prefix in ("republic of ", "the ", "республика "):
             if text.startswith(prefix):
-                territory = lookup_territory(text[len(prefix):])
+                territory = _territory_code(text[len(prefix):])
                 break
     if territory is None:
         return None
     # a region or city in a country column ("Dubai", "Moscow") stands for its country
-    code = territory.code.split("-")[0].upper()
+    code = territory.split("-")[0].upper()
     return code if code in _ISO2 else None
 
 
