@@ -730,43 +730,40 @@ class Resolution:
         return frames
 
     def _shipments(self, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
-        from loaders.resolve import shipment_id
+        from loaders.resolve import shipment_ids
 
-        n = len(rows)
         companies = []
         resolved = {}
+        lines = rows[LINE_NUMBER].to_numpy()
         for side in ("exporter", "importer"):
             name, country, ident = (_col(rows, f"{side}_{c}") for c in ("name", "country", "id"))
-            keys = np.empty(n, dtype=object)
-            keys[:] = list(zip(name, country, ident))
-            codes, uniques = pd.factorize(keys)
-            ids = np.empty(len(uniques), dtype=object)
-            for j, (p_name, p_country, p_id) in enumerate(uniques):
-                ids[j] = self.resolver.resolve_company(p_name, p_country, p_id)
+            # the distinct parties in order of first appearance, each resolved once
+            codes, first = _distinct_rows(name, country, ident)
+            ids = np.empty(len(first), dtype=object)
+            for j, i in enumerate(first):
+                ids[j] = self.resolver.resolve_company(name[i], country[i], ident[i])
             resolved[side] = ids[codes]
             # one company row per party entity that is new to this load or has new names
-            first = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
             by_entity: dict[str, list[int]] = {}
             for j, eid in enumerate(ids):
                 if eid:
                     by_entity.setdefault(eid, []).append(j)
-            lines = rows[LINE_NUMBER].to_numpy()
             for eid, parts in by_entity.items():
-                spellings = [uniques[j][0] for j in parts]
+                spellings = [name[first[j]] for j in parts]
                 known = eid in self._names
                 names = self._new_names(eid, spellings)
                 if names is None:
                     continue
-                j = parts[0]
-                row = {"entity_id": eid, "names": names, LINE_NUMBER: lines[first[j]]}
+                i = first[parts[0]]
+                row = {"entity_id": eid, "names": names, LINE_NUMBER: lines[i]}
                 if not known:
                     row.update(name=self.resolver.display_name(eid) or spellings[0],
-                               country=uniques[j][1], tax_id=uniques[j][2])
+                               country=country[i], tax_id=ident[i])
                 companies.append(row)
         record_id = _col(rows, "record_id")
         source = _col(rows, "source")
         ship = _frame({
-            "shipment_id": [shipment_id(r, s) for r, s in zip(record_id, source)],
+            "shipment_id": shipment_ids(record_id, source),
             "record_id": record_id,
         })
         for column in RESOLVED["shipments"][2:]:
@@ -787,6 +784,23 @@ class Resolution:
             frame["from_registry"] = False
             frames["companies"] = frame
         return frames
+
+
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the columns taken together: a code per row (0, 1, ... in order of first
+    appearance) and the position of each code's first row. Missing values (None) are values
+    like any other."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
+        # renumbered after each column, so the combined key stays below rows x values
+        key = pd.factorize(key * len(uniques) + codes)[0]
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # np.unique orders by key; number the rows by first appearance instead
+    order = np.argsort(first, kind="stable")
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[order] = np.arange(len(first))
+    return rank[inverse.reshape(-1)], first[order]
 
 
 def _complete(name: str, frame: pd.DataFrame) -> pd.DataFrame:

@@ -64,6 +64,7 @@ __all__ = [
     "address_id",
     "address_key",
     "shipment_id",
+    "shipment_ids",
     "same_company",
     "Resolver",
 ]
@@ -209,6 +210,39 @@ def shipment_id(record_id: Any, source: Any = None) -> str:
     if source is None:
         return make_id("sh", record_id)
     return make_id("sh", source, record_id)
+
+
+def shipment_ids(record_ids: Sequence[Any], sources: Sequence[Any] | None = None) -> list[str]:
+    """:func:`shipment_id` of each (record id, source) pair: the same ids, made a column at a
+    time.
+
+    A column of plain record ids (text, trimmed, ASCII, no placeholder among them) is hashed
+    as it is, with the source's part made once per distinct source; other columns go value
+    by value through :func:`make_id`.
+
+    Examples
+    --------
+    >>> shipment_ids(["KG-IM-17", "KG-IM-18"], ["kg.csv", "kg.csv"]) == [
+    ...     shipment_id("KG-IM-17", "kg.csv"), shipment_id("KG-IM-18", "kg.csv")]
+    True
+    """
+    record_ids = list(record_ids)
+    sources = [None] * len(record_ids) if sources is None else list(sources)
+    if len(sources) != len(record_ids):
+        raise ResolveError(f"{len(record_ids)} record ids but {len(sources)} sources")
+    plain = all(r.__class__ is str for r in record_ids) and "".join(record_ids).isascii() \
+        and all(map(str.__eq__, record_ids, map(str.strip, record_ids))) \
+        and _NULL_WORDS.isdisjoint(map(str.casefold, record_ids))  # "" is a null word too
+    if not plain:
+        return [shipment_id(r, s) for r, s in zip(record_ids, sources)]
+    sha1 = hashlib.sha1
+    # the text make_id hashes is "sh" and the parts joined by the unit separator
+    prefixes = {s: "sh\x1f" if s is None else f"sh\x1f{_part(s)}\x1f" for s in set(sources)}
+    if len(prefixes) == 1:
+        prefix = next(iter(prefixes.values()))
+        return [f"sh-{sha1((prefix + r).encode()).hexdigest()}" for r in record_ids]
+    return [f"sh-{sha1((prefixes[s] + r).encode()).hexdigest()}"
+            for r, s in zip(record_ids, sources)]
 
 
 # ---------------------------------------------------------------------------------------------
