@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import gc
 import gzip
 import hashlib
 import io
@@ -31,6 +32,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +52,7 @@ __all__ = [
     "file_sha256",
     "DELIMITERS",
     "DEFAULT_CHUNK_ROWS",
+    "row_digests",
 ]
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -94,13 +97,12 @@ class RawChunk:
     ``line_number`` column. ``broken`` holds rows that could not be split into the header's
     columns (a CSV row with the wrong number of fields): the values as far as they go,
     ``line_number`` and ``reject_reason`` (which quotes any surplus fields).
-    ``digests`` holds a 16-byte digest of each ``frame`` row's cells (equal rows, equal
-    digests), so duplicates can be counted without keeping the rows.
+    ``digests`` holds a 16-byte digest (``S16``) of each ``frame`` row's cells (equal rows,
+    equal digests), so duplicates can be counted without keeping the rows.
     """
 
     frame: pd.DataFrame
     broken: pd.DataFrame
-    # 16-byte digest of each frame row's cells, for counting exact duplicates
     digests: np.ndarray | None = None
 
     def __len__(self) -> int:
@@ -231,73 +233,70 @@ class TableSource:
         raw, text = self.open_text()
         try:
             reader = csv.reader(text, delimiter=self.delimiter)
-            last_line = 0
-            rows: list[list[str]] = []
-            lines: list[int] = []
-            broken: list[tuple[int, list[str], str]] = []
-            digests: list[bytes] = []
             header_seen = False
-            blake2b = hashlib.blake2b  # looked up once: this loop runs per row
-            join = _SEP.join
-            try:
-                for record in reader:
-                    start, last_line = last_line + 1, reader.line_num
-                    joined = join(record)
-                    if (" \x1f" in joined or "\x1f " in joined or joined[:1].isspace()
-                            or joined[-1:].isspace() or "\t" in joined or "\n" in joined
-                            or "\xa0" in joined):
-                        # only rows with blanks around a cell pay for trimming every cell
-                        record = [v.strip() for v in record]
-                        joined = _SEP.join(record)
-                    if len(joined) < max(len(record), 1):
-                        continue  # blank line, or a row of empty cells (only separators)
-                    if not header_seen:
-                        header_seen = True
-                        continue
-                    if len(record) != width:
-                        # A trailing delimiter gives empty surplus fields: no data lost there.
-                        while len(record) > width and not record[-1]:
-                            record.pop()
-                        if len(record) != width:
-                            broken.append((start, record, (
-                                f"row has {len(record)} fields where the header has {width}"
-                            )))
-                            if len(rows) + len(broken) >= chunk_rows:
-                                yield self._csv_chunk(rows, lines, broken, digests)
-                                rows, lines, broken, digests = [], [], [], []
-                            continue
-                        joined = _SEP.join(record)
-                    rows.append(record)
-                    lines.append(start)
-                    digests.append(blake2b(joined.encode(), digest_size=16).digest())
-                    if len(rows) + len(broken) >= chunk_rows:
-                        yield self._csv_chunk(rows, lines, broken, digests)
-                        rows, lines, broken, digests = [], [], [], []
-            except UnicodeDecodeError as exc:
-                raise UnreadableFile(
-                    self.path,
-                    f"not valid {self.encoding} near line {last_line + 1} ({exc.reason}); "
-                    "the encoding was judged from the first MiB — give it in a profile",
-                ) from exc
-            except csv.Error as exc:
-                raise UnreadableFile(self.path, f"broken CSV near line {last_line + 1}: {exc}") from exc
-            except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise UnreadableFile(self.path, f"cannot read past line {last_line}: {exc}") from exc
-            if rows or broken:
-                yield self._csv_chunk(rows, lines, broken, digests)
+            while True:
+                try:
+                    records, starts, texts, header_seen = _csv_records(
+                        reader, chunk_rows, header_seen)
+                except UnicodeDecodeError as exc:
+                    raise UnreadableFile(
+                        self.path,
+                        f"not valid {self.encoding} near line {reader.line_num + 1} "
+                        f"({exc.reason}); the encoding was judged from the first MiB — give it "
+                        "in a profile",
+                    ) from exc
+                except csv.Error as exc:
+                    raise UnreadableFile(
+                        self.path, f"broken CSV near line {reader.line_num + 1}: {exc}") from exc
+                except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    raise UnreadableFile(
+                        self.path, f"cannot read past line {reader.line_num}: {exc}") from exc
+                if not records:
+                    break
+                yield self._records_chunk(records, starts, texts, width)
             raw.drain()
             self.sha256 = raw.digest.hexdigest()
         finally:
             text.close()
 
-    def _csv_chunk(self, rows, lines, broken, digests=None) -> RawChunk:
+    def _records_chunk(self, records: list[list[str]], starts: np.ndarray, texts: list[str],
+                       width: int) -> RawChunk:
+        """A chunk from parsed CSV records (trimmed, none blank): rows of the header's width
+        go to the frame, others (after dropping empty surplus fields) to ``broken``."""
+        lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+        odd = np.flatnonzero(lengths != width)
+        broken = []
+        if len(odd):
+            wrong = np.zeros(len(records), dtype=bool)
+            for i in odd:
+                record = records[i]
+                # A trailing delimiter gives empty surplus fields: no data lost there.
+                while len(record) > width and not record[-1]:
+                    record.pop()
+                if len(record) != width:
+                    wrong[i] = True
+                    broken.append((int(starts[i]), record,
+                                   f"row has {len(record)} fields where the header has {width}"))
+                else:
+                    texts[i] = _SEP.join(record)
+            if wrong.any():
+                keep = np.flatnonzero(~wrong)
+                records = [records[i] for i in keep]
+                texts = [texts[i] for i in keep]
+                starts = starts[keep]
+        digests = row_digests(texts)
+        frame = pd.DataFrame(records, columns=self.columns, dtype=object) if records else \
+            pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
+        frame[LINE_NUMBER] = np.asarray(starts, dtype=np.int64)
+        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","),
+                        digests)
+
+    def _rows_chunk(self, rows, lines, broken) -> RawChunk:
         frame = pd.DataFrame(rows, columns=self.columns, dtype=object) if rows else \
             pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
         frame[LINE_NUMBER] = np.asarray(lines, dtype=np.int64)
-        if digests is None:
-            digests = [_digest(_SEP.join(r)) for r in rows]
         return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","),
-                        np.asarray(digests, dtype=object) if digests else np.empty(0, dtype=object))
+                        row_digests(list(map(_SEP.join, rows))))
 
     # -- XLSX -------------------------------------------------------------------------------
 
@@ -330,10 +329,10 @@ class TableSource:
                 rows.append(cells)
                 lines.append(number)
                 if len(rows) + len(broken) >= chunk_rows:
-                    yield self._csv_chunk(rows, lines, broken)
+                    yield self._rows_chunk(rows, lines, broken)
                     rows, lines, broken = [], [], []
             if rows or broken:
-                yield self._csv_chunk(rows, lines, broken)
+                yield self._rows_chunk(rows, lines, broken)
         finally:
             book.close()
 
@@ -357,14 +356,123 @@ class TableSource:
             blank = (frame[self.columns] == "").all(axis=1) if self.columns else None
             if blank is not None and blank.any():
                 frame = frame[~blank].reset_index(drop=True)
-            digests = [_digest(_SEP.join(r)) for r in zip(*(frame[c] for c in self.columns))]
-            yield RawChunk(frame, _broken_frame(self.columns, [], ","),
-                           np.asarray(digests, dtype=object))
+            texts = list(map(_SEP.join, zip(*(frame[c] for c in self.columns))))
+            yield RawChunk(frame, _broken_frame(self.columns, [], ","), row_digests(texts))
 
 
-def _digest(joined: str) -> bytes:
-    # the CSV loop inlines this; keep the two the same
-    return hashlib.blake2b(joined.encode(), digest_size=16).digest()
+# -- CSV records in bulk -------------------------------------------------------------------------
+#
+# The csv module parses in C; what costs is Python work per row. Records are therefore taken
+# from the reader a chunk at a time (``islice``), and trimming, blank rows, line numbers and
+# digests are decided for the whole chunk at once, falling back to row by row only where a
+# chunk needs it (a multi-line cell, blanks around a cell).
+
+# blanks that trigger trimming wherever they stand in a row (see _trim_row)
+_BLANKS_ANYWHERE = (" \x1f", "\x1f ", "\t", "\n", "\xa0")
+
+
+def _trim_row(record: list[str], joined: str) -> tuple[list[str], str]:
+    """The row with its cells trimmed when blanks stand around a cell, else as it is.
+
+    Only rows with blanks around a cell, tabs, line breaks or no-break spaces pay for
+    trimming every cell; :func:`_needs_trimming` tells, for a whole chunk, whether any does.
+    """
+    if joined[:1].isspace() or joined[-1:].isspace() or any(
+            blank in joined for blank in _BLANKS_ANYWHERE):
+        record = [v.strip() for v in record]
+        joined = _SEP.join(record)
+    return record, joined
+
+
+def _needs_trimming(joined: list[str]) -> bool:
+    """Whether :func:`_trim_row` would change any row (rows given as their joined cells):
+    substring searches over the whole chunk and a strip of each row's ends, all in C."""
+    text = _SEP.join(joined)
+    if any(blank in text for blank in _BLANKS_ANYWHERE):
+        return True  # found across two rows, a blank ends or opens one: a trigger too
+    # whitespace of any kind opening or closing a row
+    return sum(map(len, joined)) != sum(map(len, map(str.strip, joined)))
+
+
+def _record_starts(records: list[list[str]], before: int, after: int) -> np.ndarray:
+    """First physical line of each record when some span several lines (line breaks inside
+    quoted cells): a record covers one line more per line break in its cells."""
+    spans = np.ones(len(records), dtype=np.int64)
+    for i, record in enumerate(records):
+        for value in record:
+            if "\n" in value or "\r" in value:
+                spans[i] += value.count("\n") + value.count("\r") - value.count("\r\n")
+    if before + int(spans.sum()) != after:
+        raise csv.Error("cannot tell the line numbers of multi-line records")
+    return before + 1 + np.cumsum(spans) - spans
+
+
+def _trimmed(records: list[list[str]], starts: np.ndarray
+             ) -> tuple[list[list[str]], np.ndarray, list[str]]:
+    """Records with blanks trimmed as :func:`_trim_row` does, blank ones dropped (blank lines,
+    rows of empty cells), their start lines, and each one's cells joined by the separator."""
+    joined = list(map(_SEP.join, records))
+    if _needs_trimming(joined):
+        kept, lines, texts = [], [], []
+        for record, line, text in zip(records, starts, joined):
+            record, text = _trim_row(record, text)
+            if len(text) >= max(len(record), 1):
+                kept.append(record)
+                lines.append(line)
+                texts.append(text)
+        return kept, np.asarray(lines, dtype=np.int64), texts
+    n = len(records)
+    lengths = np.fromiter(map(len, joined), dtype=np.int64, count=n)
+    widths = np.fromiter(map(len, records), dtype=np.int64, count=n)
+    blank = lengths < np.maximum(widths, 1)  # only separators, or nothing at all
+    if blank.any():
+        keep = np.flatnonzero(~blank)
+        return [records[i] for i in keep], starts[keep], [joined[i] for i in keep]
+    return records, starts, joined
+
+
+def _csv_records(reader, chunk_rows: int, header_seen: bool):
+    """Up to ``chunk_rows`` rows from a csv reader (blank ones not counted, the header
+    skipped): (records, their start lines, their joined cells, whether the header is seen)."""
+    records: list[list[str]] = []
+    texts: list[str] = []
+    starts = []
+    while len(records) < chunk_rows:
+        before = reader.line_num
+        # The records hold only strings, so they make no reference cycles: the collector
+        # would only walk every live object again and again while they pile up.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            part = list(islice(reader, chunk_rows - len(records)))
+        finally:
+            if collecting:
+                gc.enable()
+        if not part:
+            break
+        after = reader.line_num
+        if after - before == len(part):  # no record spans lines: one line each
+            lines = np.arange(before + 1, after + 1, dtype=np.int64)
+        else:
+            lines = _record_starts(part, before, after)
+        part, lines, joined = _trimmed(part, lines)
+        if not header_seen and part:
+            part, lines, joined = part[1:], lines[1:], joined[1:]
+            header_seen = True
+        records += part
+        texts += joined
+        starts.append(lines)
+    lines = np.concatenate(starts) if starts else np.empty(0, dtype=np.int64)
+    return records, lines, texts, header_seen
+
+
+def row_digests(texts: Iterable[str]) -> np.ndarray:
+    """16-byte digests (``S16``) of texts, e.g. rows as their cells joined by ``\\x1f``:
+    equal texts, equal digests."""
+    blake2b = hashlib.blake2b
+    return np.frombuffer(b"".join([blake2b(t.encode("utf-8", "surrogatepass"), digest_size=16)
+                                   .digest() for t in texts]), dtype="S16")
+
 
 
 def _broken_frame(columns: list[str], broken, delimiter: str) -> pd.DataFrame:

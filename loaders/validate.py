@@ -12,7 +12,6 @@ profile's mapping) counts as loaded and in ``rows_duplicate``, but is handed on 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ import pandas as pd
 
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, InputTable
 from loaders.profiles import WATCHLIST_ENTITY_COLUMNS, add_reason
+from loaders.read import row_digests
 
 __all__ = [
     "Validator",
@@ -263,7 +263,7 @@ class Validator:
         if digests is None or len(digests) != n:
             digests = _digests(frame.drop(columns=[LINE_NUMBER]))
         good, duplicates, reasons, rejected = self._dedupe(
-            good, np.asarray(digests, dtype=object)[~rejected], reasons, rejected)
+            good, _digest_array(digests)[~rejected], reasons, rejected)
         return Checked(good.reset_index(drop=True), rejected, reasons, duplicates)
 
     def _number(self, name, frame, raw, given, reasons):
@@ -287,7 +287,7 @@ class Validator:
         # duplicates are judged on the row's cells as the file has them (every cell equal)
         if good.empty:
             return good, 0, reasons, rejected
-        keys = _digest_array(digests)
+        keys = _row_keys(digests)
         keep = _first_in_chunk(keys) & ~self._seen.contains(keys)
         self._seen.add(keys[keep])
         duplicates = int((~keep).sum())
@@ -299,7 +299,7 @@ class Validator:
     def _record_id_conflicts(self, good, reasons, rejected):
         # One record id on two different lines would become one Shipment node: the later
         # line is rejected instead of silently overwriting the first.
-        ids = _digest_array([_digest(str(r)) for r in good["record_id"].to_numpy(dtype=object)])
+        ids = _row_keys(row_digests(map(str, good["record_id"].to_numpy(dtype=object))))
         lines = good[LINE_NUMBER].to_numpy().astype(np.int64)
         earlier = self._record_ids.lookup(ids)  # first line of an earlier chunk, or -1
         conflict = earlier >= 0
@@ -393,20 +393,27 @@ def _fail(reasons: pd.Series, bad: np.ndarray, raw: pd.Series, template: str,
     return add_reason(reasons, pd.Series(bad, index=reasons.index), message)
 
 
-def _digests(frame: pd.DataFrame) -> list[bytes]:
+def _digests(frame: pd.DataFrame) -> np.ndarray:
     """A 16-byte digest per row of cells (for frames that come without the reader's)."""
     columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
-    return [_digest("\x1f".join("" if v is None else str(v) for v in row))
-            for row in zip(*columns)]
-
-
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return row_digests("\x1f".join("" if v is None else str(v) for v in row)
+                       for row in zip(*columns))
 
 
 def _digest_array(digests) -> np.ndarray:
-    """16-byte digests as a fixed-width numpy array: 16 bytes a row, compared in C."""
+    """16-byte digests as a fixed-width numpy array (``S16``)."""
     return np.asarray(digests, dtype="S16") if len(digests) else np.empty(0, dtype="S16")
+
+
+def _row_keys(digests: np.ndarray) -> np.ndarray:
+    """The first 8 bytes of each 16-byte digest, as the uint64 a file's rows are remembered by.
+
+    Two different rows share a key with probability about n^2 / 2^65 for a file of n rows
+    (3e-8 at a million rows, 3e-4 at a hundred million), and a row sharing a key with an
+    earlier one would count as its duplicate: the price of remembering 8 bytes a row.
+    """
+    digests = np.ascontiguousarray(digests, dtype="S16")
+    return digests.view(np.uint64).reshape(-1, 2)[:, 0].copy()
 
 
 def _first_in_chunk(keys: np.ndarray) -> np.ndarray:
@@ -418,16 +425,17 @@ def _first_in_chunk(keys: np.ndarray) -> np.ndarray:
 
 
 class _SortedKeys:
-    """The digests a file has shown so far, with a number each (e.g. the first line).
+    """The row keys (:func:`_row_keys`) a file has shown so far, optionally with a number each
+    (the line a record id was first used on).
 
-    A Python set of bytes costs ~90 bytes a row and a dict ~130; two sorted numpy arrays
-    cost 24, so remembering a million rows takes tens of MB, not hundreds. Chunks are
-    merged in as they come (the chunk sorted, then inserted).
+    A Python set of ints costs ~60 bytes a row and a dict ~100; sorted numpy arrays cost 8
+    bytes a key and 4 a number (8 past line 4,294,967,295), so remembering a million rows
+    takes 8-12 MB. Chunks are merged in as they come (the chunk sorted, then inserted).
     """
 
     def __init__(self):
-        self.keys = np.empty(0, dtype="S16")
-        self.values = np.empty(0, dtype=np.int64)
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.values = np.empty(0, dtype=np.uint32)
 
     def _positions(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         pos = np.searchsorted(self.keys, keys)
@@ -447,14 +455,17 @@ class _SortedKeys:
         return out
 
     def add(self, keys: np.ndarray, values: np.ndarray | None = None) -> None:
-        """Add keys not yet present (the caller makes sure of that)."""
+        """Add keys not yet present (the caller makes sure of that), with their values."""
         if not len(keys):
             return
-        values = np.zeros(len(keys), np.int64) if values is None else values
         order = np.argsort(keys, kind="stable")
-        keys, values = keys[order], values[order]
+        keys = keys[order]
         # insert the sorted newcomers in place: one copy of what is known, not a re-sort of
         # it at every chunk
         at = np.searchsorted(self.keys, keys)
         self.keys = np.insert(self.keys, at, keys)
-        self.values = np.insert(self.values, at, values)
+        if values is not None:
+            values = np.asarray(values)[order]
+            if len(values) and values.max() > np.iinfo(self.values.dtype).max:
+                self.values = self.values.astype(np.int64)
+            self.values = np.insert(self.values, at, values.astype(self.values.dtype))
