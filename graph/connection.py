@@ -60,6 +60,7 @@ def resolve_settings(uri: str | None = None, user: str | None = None,
             )
         return ConnectionSettings(uri, user, password, database, managed=False)
     config = server.ServerConfig.from_env()
+    server.recover_unfinished_bulk_load(config, echo=echo)
     current = server.status(config)
     if not current.running:
         if not start_local:
@@ -125,6 +126,14 @@ class Graph:
             if rows[0]["n"] == 0:
                 return deleted
             deleted += rows[0]["n"]
+
+    def reconnect(self, settings: ConnectionSettings | None = None) -> None:
+        """A new driver (e.g. after the server restarted), schema ensured; same object, so
+        whoever holds this Graph keeps working."""
+        settings = settings or self.settings
+        fresh = connect(settings)
+        self.driver.close()
+        self.driver, self.settings, self.database = fresh.driver, settings, settings.database
 
     def close(self) -> None:
         self.driver.close()

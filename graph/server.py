@@ -16,6 +16,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +38,12 @@ __all__ = [
     "stop",
     "status",
     "read_password",
+    "BulkImportFailed",
+    "mark_bulk_load",
+    "unmark_bulk_load",
+    "recover_unfinished_bulk_load",
+    "drop_database",
+    "admin_import",
 ]
 
 NEO4J_VERSION = "5.26.30"
@@ -79,6 +86,10 @@ class PortInUse(GraphError):
 
 class ServerStartFailed(GraphError):
     """The server process died or never answered on Bolt."""
+
+
+class BulkImportFailed(GraphError):
+    """``neo4j-admin database import`` refused the files or failed."""
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -162,6 +173,12 @@ class ServerConfig:
     @property
     def console_log(self) -> Path:
         return self.logs_dir / "console.log"
+
+    @property
+    def bulk_marker(self) -> Path:
+        """Present while a bulk load (graph.bulk) replaces the database: see
+        :func:`recover_unfinished_bulk_load`."""
+        return self.home / "bulk-load.json"
 
 
 @dataclass
@@ -475,11 +492,20 @@ def start(config: ServerConfig | None = None, *, echo=None) -> ServerStatus:
     """Start the server in the background; return when Bolt answers.
 
     Harmless when it already runs. Installs the server first when it is not installed.
+    A database left by a bulk load that did not finish is dropped first
+    (:func:`recover_unfinished_bulk_load`).
     """
     config = config or ServerConfig.from_env()
+    recover_unfinished_bulk_load(config, echo=echo)
     current = status(config)
     if current.running:
         return current
+    marker = _read_marker(config)
+    if marker and marker.get("pid") != os.getpid():
+        # recover_unfinished_bulk_load left it: its load is alive and may be importing
+        raise ServerStartFailed(
+            f"a bulk load (process {marker.get('pid')}) is replacing the database and will "
+            "start the server when it is done: wait for it")
     java = _check_java()
     if not is_installed(config):
         install(config, echo=echo)
@@ -605,3 +631,136 @@ def status(config: ServerConfig | None = None) -> ServerStatus:
         installed=is_installed(config),
         notes=notes,
     )
+
+
+# -- bulk loads: the offline importer and what a killed one leaves --------------------------
+
+
+def _process_started(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot), None when no such process: with the
+    pid it names one process, even after the pid is reused."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def mark_bulk_load(config: ServerConfig, database: str, **details) -> None:
+    """Say that this process is about to replace ``database`` by a bulk load.
+
+    The database was empty before (bulk loads go only into an empty graph), so until
+    :func:`unmark_bulk_load`, a database found with the marker of a process that is gone is
+    the half-made result of a killed load and is dropped.
+    """
+    pid = os.getpid()
+    config.home.mkdir(parents=True, exist_ok=True)
+    _write_marker(config, {"pid": pid, "started": _process_started(pid), "database": database,
+                           **details})
+
+
+def _write_marker(config: ServerConfig, record: dict) -> None:
+    temporary = config.bulk_marker.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record))
+    temporary.replace(config.bulk_marker)
+
+
+def unmark_bulk_load(config: ServerConfig) -> None:
+    config.bulk_marker.unlink(missing_ok=True)
+
+
+def _read_marker(config: ServerConfig) -> dict | None:
+    try:
+        return json.loads(config.bulk_marker.read_text())
+    except FileNotFoundError:
+        return None
+    except json.JSONDecodeError:
+        return {}  # written half when the process died: the load did not finish either
+
+
+def drop_database(config: ServerConfig, database: str = "neo4j") -> None:
+    """Delete the store and transaction logs of ``database``; the server must be stopped.
+
+    The server makes an empty database of that name at its next start; constraints and
+    indexes come back with the next connection (graph.connection.connect).
+    """
+    if _pid(config) is not None:
+        raise GraphError(f"cannot drop database {database!r} while the server runs")
+    for folder in ("databases", "transactions"):
+        shutil.rmtree(config.data_dir / folder / database, ignore_errors=True)
+
+
+def recover_unfinished_bulk_load(config: ServerConfig, *, echo=None) -> bool:
+    """Drop the database of a bulk load whose process is gone; return whether one was.
+
+    A bulk load in progress (its process alive) is left alone. The server is stopped for
+    the drop; the caller starts it again.
+    """
+    marker = _read_marker(config)
+    if marker is None:
+        return False
+    pid = marker.get("pid")
+    if pid and marker.get("started") and _process_started(pid) == marker["started"]:
+        return False
+    importer = marker.get("import_pid")
+    if importer and marker.get("import_started") == _process_started(importer):
+        _terminate(importer, grace=10)  # an importer orphaned by a killed load
+    stop(config)
+    database = marker.get("database") or "neo4j"
+    drop_database(config, database)
+    unmark_bulk_load(config)
+    message = (f"warning: a bulk load into database {database!r} did not finish; "
+               "its partial data was dropped (the graph is empty again: load again)")
+    (echo or (lambda line: print(line, file=sys.stderr)))(message)
+    return True
+
+
+def _die_with_parent() -> None:
+    # Linux: the importer is killed when the load that started it is (prctl PDEATHSIG)
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def admin_import(config: ServerConfig, arguments: list[str], database: str = "neo4j",
+                 *, log: Path | None = None) -> str:
+    """Run ``neo4j-admin database import full ARGUMENTS DATABASE`` with the managed install.
+
+    The server must be stopped. Returns the tool's output; raises BulkImportFailed with the
+    reason the tool gave. The importer's pid goes into the bulk-load marker, so a load
+    killed while it runs does not leave it writing into a database being dropped.
+    """
+    java = _check_java()
+    command = [java, f"-Xmx{config.heap}", "-cp", str(config.lib_dir / "*"), ADMIN_CLASS,
+               # the database first: a list-valued option at the end would swallow it
+               "database", "import", "full", database, *arguments]
+    env = dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
+    log = log or (config.logs_dir / "import.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "w+b") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=env, cwd=config.neo4j_home,
+                                   preexec_fn=_die_with_parent)
+        marker = _read_marker(config)
+        if marker:
+            marker.update(import_pid=process.pid, import_started=_process_started(process.pid))
+            _write_marker(config, marker)
+        code = process.wait()
+        out.seek(0)
+        output = out.read().decode("utf-8", errors="replace")
+    if code != 0:
+        raise BulkImportFailed(f"neo4j-admin import failed: {_import_reason(output)} "
+                               f"(full output in {log})")
+    return output
+
+
+def _import_reason(output: str) -> str:
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    for line in lines:
+        if re.search(r"(Exception|ERROR|Error|error|Invalid|invalid|failed)", line) \
+                and not line.startswith("at "):
+            return line[:300]
+    return lines[-1][:300] if lines else "no output"
