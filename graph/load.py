@@ -19,15 +19,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from graph.bulk import BulkLoadRefused, BulkWriter, bulk_refusal
 from graph.connection import Graph
 from graph.read import iter_shipments
 from graph.schema import node
-from graph.store import DEFAULT_BATCH, GraphWriter
+from graph.store import DEFAULT_BATCH, GraphWriter, trade_summaries
 from loaders.mirrors import find_mirrors
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver, make_id
 
-__all__ = ["load_files", "refresh_derived"]
+__all__ = ["load_files", "refresh_derived", "BULK_MIN_BYTES", "choose_bulk"]
+
+# Shipment bytes from which a load into an empty managed graph goes through the importer by
+# default: below it, stopping and starting the server costs more than it saves (bench/load.py)
+BULK_MIN_BYTES = 50 * 2**20
 
 
 class _WriterThread:
@@ -160,12 +165,99 @@ def refresh_derived(graph: Graph, writer: GraphWriter | None = None,
     return {"mirror_pairs": pairs, "trades_with": trades}
 
 
+def choose_bulk(graph: Graph, loads, bulk: bool | None) -> bool:
+    """Whether this load goes through the importer (graph.bulk).
+
+    ``bulk`` True: it must (BulkLoadRefused says why it cannot); False: it does not; None:
+    when the graph is the managed server's and empty, and the shipment files hold at least
+    BULK_MIN_BYTES.
+    """
+    if bulk is False:
+        return False
+    if bulk is None:
+        shipment_bytes = sum(Path(load.path).stat().st_size for load in loads
+                             if load.kind == "shipments" and Path(load.path).exists())
+        if shipment_bytes < BULK_MIN_BYTES or not graph.settings.managed:
+            return False
+        return bulk_refusal(graph) is None
+    reason = bulk_refusal(graph)
+    if reason:
+        raise BulkLoadRefused(reason)
+    return True
+
+
+def _derived_in_python(groups) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mirror pairs and TRADES_WITH summaries of shipments held in Python, exporter group by
+    exporter group: what refresh_derived finds in a graph holding just these shipments."""
+    mirrors, trades = [], []
+    for frame in groups:
+        reported = frame[frame["reporter"].notna()]
+        pairs = find_mirrors(_coded(reported, _MIRROR_CODES))
+        mirrors.append(pairs)
+        trades.append(trade_summaries(frame, pairs["mirror_id"]))
+    if not mirrors:
+        return find_mirrors(pd.DataFrame()), trade_summaries(pd.DataFrame(
+            columns=list(_MIRROR_COLUMNS)))
+    return (pd.concat(mirrors, ignore_index=True), pd.concat(trades, ignore_index=True))
+
+
+def _bulk_groups(loads, chunk_rows: int) -> int:
+    """Exporter groups of the bulk path's derived data: about ``chunk_rows`` shipments each
+    (~200 bytes a row in a shipment file)."""
+    shipment_bytes = sum(Path(load.path).stat().st_size for load in loads
+                         if load.kind == "shipments" and Path(load.path).exists())
+    return max(1, -(-shipment_bytes // (200 * chunk_rows)))
+
+
+def _finish_bulk(graph: Graph, writer: BulkWriter, timings: Counter, echo) -> dict:
+    """Import, restart, replay, derived relationships; the marker goes last.
+
+    Mirror pairs and TRADES_WITH are computed from the shipments kept while the server is
+    stopped, imported and started (the Python side would wait otherwise), then written. If
+    the replay created shipments (rows the import files could not carry), the server pairs
+    and summarises everything instead, as after any load.
+    """
+    writer.close_files()
+    result: dict = {}
+
+    def derive() -> None:
+        mark = time.perf_counter()
+        try:
+            result["derived"] = _derived_in_python(writer.shipment_groups())
+        except BaseException as error:  # handed to the caller's thread
+            result["error"] = error
+        timings["derived_python"] += time.perf_counter() - mark
+
+    thread = threading.Thread(target=derive, name="tracegraph-derived", daemon=True)
+    thread.start()
+    try:
+        writer.finish(timings, echo=echo)
+    finally:
+        thread.join()
+    if "error" in result:
+        raise result["error"]
+    if writer.replayed_created:
+        derived = refresh_derived(graph, writer.replayer, timings)
+    else:
+        mirrors, trades = result["derived"]
+        mark = time.perf_counter()
+        writer.replayer.write_mirrors(mirrors)
+        timings["mirrors"] += time.perf_counter() - mark
+        mark = time.perf_counter()
+        derived = {"mirror_pairs": len(mirrors),
+                   "trades_with": writer.replayer.write_trades_with(trades)}
+        timings["trades_with"] += time.perf_counter() - mark
+    writer.done()
+    return derived
+
+
 def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | None = None,
                profile: str | None = None, report_path: str | os.PathLike | None = None,
                hs_info: dict[str, dict] | None = None, batch_size: int = DEFAULT_BATCH,
                chunk_rows: int = 50_000, source_tags: dict | None = None,
                progress: Callable[[str, int, int], None] | None = None,
-               parallel: int = 2) -> dict:
+               parallel: int = 2, bulk: bool | None = None,
+               echo: Callable[[str], None] | None = None) -> dict:
     """Load ``paths`` and return the load report (CONTRACT.md "load report").
 
     Parameters
@@ -180,17 +272,27 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     chunk_rows : rows read and resolved at a time (memory grows with it, not the file).
     source_tags : extra properties for the Source nodes (e.g. ``{"demo": True}``).
     progress : called as ``progress(path, rows_done, bytes_done)`` after each chunk.
+    bulk : True: through ``neo4j-admin database import`` (graph.bulk; only into an empty
+        graph on the managed server, else BulkLoadRefused); False: batched Cypher; None:
+        bulk when :func:`choose_bulk` finds it pays off.
+    echo : called with a line of news (the bulk path's server stop and start).
 
     The report carries, besides the contract's keys, ``derived`` (mirror pairs,
     TRADES_WITH count) and ``timings``: seconds spent reading and checking, resolving,
     writing (in the writer thread, overlapping the first two), waiting for the writer,
-    pairing mirrors and rebuilding TRADES_WITH.
+    pairing mirrors and rebuilding TRADES_WITH; on the bulk path also writing the import
+    files' ends (``bulk_files``), stopping the server, importing, starting it again (with
+    reconnection, constraints and indexes) and replaying the spooled entity writes. ``path``
+    says which path the load took: ``"bulk"`` or ``"transactional"``.
     """
     timings: Counter = Counter()
     started = time.perf_counter()
     loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
                       chunk_rows=chunk_rows)
-    writer = GraphWriter(graph, batch_size=batch_size, parallel=parallel)
+    use_bulk = choose_bulk(graph, loads, bulk)
+    writer = (BulkWriter(graph, batch_size=batch_size, parallel=parallel,
+                         kept_columns=_MIRROR_COLUMNS, groups=_bulk_groups(loads, chunk_rows))
+              if use_bulk else GraphWriter(graph, batch_size=batch_size, parallel=parallel))
     if hs_info:
         writer.write_hs_codes(hs_info.keys(), hs_info)
     resolution = Resolution(_seed_resolver(graph))
@@ -228,20 +330,28 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
         pipe.submit("write", writer.write, final)
     except KeyboardInterrupt:
         pipe.abandon()
+        if use_bulk:
+            writer.abandon()
         raise
     except BaseException:
         # what was resolved before the failure is written, as a load without the thread
         # would have; the failure is what the caller sees
         try:
             pipe.close()
+            if use_bulk:
+                _finish_bulk(graph, writer, timings, echo)
         except Exception:
             pass
         raise
     pipe.close()
-    derived = refresh_derived(graph, writer, timings)
+    if use_bulk:
+        derived = _finish_bulk(graph, writer, timings, echo)
+    else:
+        derived = refresh_derived(graph, writer, timings)
     stats = graph.stats()["nodes"]
     timings["total"] = time.perf_counter() - started
     report = {
+        "path": "bulk" if use_bulk else "transactional",
         "files": files,
         "entities": {label: stats[label] for label in ("Company", "Person", "Address",
                                                        "Shipment", "Listing")},

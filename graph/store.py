@@ -20,7 +20,7 @@ from graph.connection import Graph
 from graph.schema import node, rel
 from loaders.columns import RESOLVED
 
-__all__ = ["GraphWriter", "records", "column_values"]
+__all__ = ["GraphWriter", "records", "column_values", "trade_summaries"]
 
 DEFAULT_BATCH = 5_000  # measured: 2,000-5,000 rows a transaction costs the server least
 
@@ -119,6 +119,38 @@ def _shipment_query(has_hs: bool, has_source: bool, has_extra: bool) -> str:
     ) if part)
 
 
+def trade_summaries(shipments: pd.DataFrame, mirror_ids: Iterable[str] = ()) -> pd.DataFrame:
+    """TRADES_WITH summaries of ``shipments`` as :meth:`GraphWriter.rebuild_trades_with`
+    makes them in the server, for shipments held in Python (graph.bulk).
+
+    One row per (exporter, importer): the distinct HS6 codes (sorted), the number of
+    shipments, the sum of value_usd (missing counts 0), the first and last date. Shipments
+    in ``mirror_ids`` (the twin of a mirror pair) are left out, so a pair counts once.
+    """
+    columns = ["exporter_entity_id", "importer_entity_id", "hs6s", "shipments", "value_usd",
+               "first_date", "last_date"]
+    frame = shipments[~shipments["shipment_id"].isin(set(mirror_ids))]
+    frame = frame[frame["exporter_entity_id"].notna() & frame["importer_entity_id"].notna()]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = pd.DataFrame({
+        "exporter_entity_id": frame["exporter_entity_id"].to_numpy(),
+        "importer_entity_id": frame["importer_entity_id"].to_numpy(),
+        "hs6": frame["hs6"].where(frame["hs6"].notna() & (frame["hs6"] != ""), None),
+        "value_usd": pd.to_numeric(frame["value_usd"], errors="coerce").fillna(0.0).to_numpy(),
+        "day": pd.to_datetime(frame["date"], errors="coerce").to_numpy(),
+    })
+    groups = frame.groupby(["exporter_entity_id", "importer_entity_id"], sort=True)
+    out = groups.agg(shipments=("value_usd", "size"), value_usd=("value_usd", "sum"),
+                     first=("day", "min"), last=("day", "max")).reset_index()
+    hs6s = groups["hs6"].agg(lambda v: sorted(set(v.dropna())))
+    out["hs6s"] = hs6s.to_numpy()
+    out["first_date"] = [d.date() if not pd.isna(d) else None for d in out["first"]]
+    out["last_date"] = [d.date() if not pd.isna(d) else None for d in out["last"]]
+    out["shipments"] = out["shipments"].astype(int)
+    return out[columns]
+
+
 class GraphWriter:
     """Writes the RESOLVED frames of loaders/columns.py, batch by batch.
 
@@ -152,8 +184,8 @@ class GraphWriter:
         """Create or update the Source node of one loaded file."""
         self.graph.write(
             f"MERGE (s:{node('Source')} {{id: $id}}) "
-            "ON CREATE SET s.loaded_at = datetime() "
-            "SET s += $props",
+            # not ON CREATE: a bulk load's import creates the node bare (graph.bulk)
+            "SET s.loaded_at = coalesce(s.loaded_at, datetime()), s += $props",
             {"id": source_id, "props": {k: _clean(v) for k, v in props.items()
                                         if _clean(v) is not None}},
         )
@@ -449,6 +481,21 @@ class GraphWriter:
             session.run(query).consume()
         rows = self.graph.read(f"MATCH ()-[r:{rel('TRADES_WITH')}]->() RETURN count(r) AS n")
         return rows[0]["n"]
+
+    def write_trades_with(self, summaries: pd.DataFrame) -> int:
+        """Replace every TRADES_WITH by ``summaries`` (:func:`trade_summaries`: what
+        :meth:`rebuild_trades_with` computes, computed without the server)."""
+        self._delete_all(rel("TRADES_WITH"))
+        rows = records(summaries, ("exporter_entity_id", "importer_entity_id", "hs6s",
+                                   "shipments", "value_usd", "first_date", "last_date"))
+        self._run(
+            f"UNWIND $rows AS row MATCH (e:{node('Company')} {{id: row.exporter_entity_id}}) "
+            f"MATCH (i:{node('Company')} {{id: row.importer_entity_id}}) "
+            f"CREATE (e)-[:{rel('TRADES_WITH')} {{hs6s: row.hs6s, shipments: row.shipments, "
+            "value_usd: row.value_usd, first_date: row.first_date, last_date: row.last_date}]->(i)",
+            rows,
+        )
+        return len(rows)
 
     def _delete_all(self, rel_type: str) -> None:
         with self.graph.session() as session:

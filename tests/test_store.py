@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from graph.read import read_frames, projection
-from graph.store import GraphWriter
+from graph.store import GraphWriter, trade_summaries
 from loaders.mirrors import find_mirrors
 
 
@@ -103,3 +103,21 @@ def test_frames_read_back_for_detection(clean_graph):
     g = projection(clean_graph)
     assert g.nodes["co-buy"]["listed"] is True and g.nodes["co-buy"]["kind"] == "Company"
     assert {d["type"] for _, _, d in g.edges(data=True)} >= {"TRADES_WITH", "OFFICER_OF", "OWNS"}
+
+
+def _trades(graph):
+    rows = graph.read("MATCH (e)-[t:TRADES_WITH]->(i) RETURN e.id AS e, i.id AS i, "
+                      "t.hs6s AS hs6s, t.shipments AS n, t.value_usd AS v, "
+                      "t.first_date AS first, t.last_date AS last ORDER BY e, i")
+    return [{**r, "hs6s": sorted(r["hs6s"]), "first": r["first"].to_native(),
+             "last": r["last"].to_native()} for r in rows]
+
+
+def test_trade_summaries_in_python_are_the_servers(clean_graph):
+    frames = _frames()
+    writer = _load(clean_graph)
+    rebuilt = _trades(clean_graph)
+    mirrors = find_mirrors(frames["shipments"])
+    summaries = trade_summaries(frames["shipments"], mirrors["mirror_id"])
+    assert writer.write_trades_with(summaries) == len(rebuilt) == 2
+    assert _trades(clean_graph) == rebuilt

@@ -42,8 +42,12 @@ class _Progress:
                    "YAML file).")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False),
               help="Write the load report as JSON here; rejected rows go beside it.")
+@click.option("--bulk/--no-bulk", default=None,
+              help="First load of big files into an empty graph on the managed server: "
+                   "through neo4j-admin import (the server restarts). Default: when the "
+                   "graph is empty and the shipment files hold 50 MB or more.")
 @neo4j_options
-def load_command(files, kind, profile, report_path, graph) -> None:
+def load_command(files, kind, profile, report_path, bulk, graph) -> None:
     """Load trade records, registries, officers, watchlists or FtM files into the graph.
 
     Every row is accounted for: rows read = rows loaded + rows rejected, and rejected rows
@@ -54,6 +58,7 @@ def load_command(files, kind, profile, report_path, graph) -> None:
     Example:
         tracegraph load companies.csv officers.csv shipments.csv --report load.json
         tracegraph load eu-32014R0269.csv --profile eu-sanctions
+        tracegraph load --bulk companies.csv shipments-2023.csv.gz
     """
     from graph.load import load_files
     from queries.reference import chpl_tiers
@@ -62,7 +67,8 @@ def load_command(files, kind, profile, report_path, graph) -> None:
     hs_info = {hs6: {"chpl_tier": tier} for hs6, tier in chpl_tiers().items()}
     try:
         report = load_files(graph, files, kind=kind, profile=profile,
-                            report_path=report_path, hs_info=hs_info, progress=progress)
+                            report_path=report_path, hs_info=hs_info, progress=progress,
+                            bulk=bulk, echo=lambda line: click.echo(line, err=True))
     except LoaderError as error:
         raise click.ClickException(str(error)) from error
     finally:

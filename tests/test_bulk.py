@@ -1,0 +1,177 @@
+"""The bulk path (neo4j-admin import, then replay) against the transactional one, on a real
+server of its own: the same world gives the same graph, a killed bulk load run again too."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from graph import server
+from graph.connection import connect, resolve_settings
+from graph.load import load_files
+from loaders.world import generate_world
+from tracegraph.cli import cli
+
+_CONNECTION_VARS = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
+                    "TRACEGRAPH_NEO4J_PORT")
+
+
+@pytest.fixture(scope="module")
+def bulk_server(tmp_path_factory):
+    """A managed server in a home of its own: these tests stop and restart it."""
+    home = tmp_path_factory.mktemp("tracegraph-bulk-home")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("TRACEGRAPH_HOME", str(home))
+    for name in _CONNECTION_VARS:
+        patch.delenv(name, raising=False)
+    config = server.ServerConfig.from_env()
+    try:
+        server.start(config)
+        yield config
+    finally:
+        server.stop(config)
+        patch.undo()
+
+
+@pytest.fixture
+def bulk_graph(bulk_server, tmp_path, monkeypatch):
+    """An empty graph on the module's server; rejects files land in tmp_path."""
+    monkeypatch.chdir(tmp_path)
+    with connect() as graph:
+        graph.reset()
+        yield graph
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    paths = generate_world(tmp_path_factory.mktemp("bulk-world"), seed=3)
+    return [str(paths.companies), str(paths.officers), str(paths.watchlist),
+            str(paths.shipments)]
+
+
+def _value(value):
+    """Comparable form of a property value: dates as text, sums of floats to 12 digits (the
+    server and pandas may add in another order), lists as lists."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, list):
+        return [_value(v) for v in value]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return value
+
+
+def dump(graph) -> tuple[list, list]:
+    """Every node (labels, properties but load times) and relationship (type, end ids,
+    properties), sorted: two graphs are the same when their dumps are equal."""
+    nodes = []
+    for row in graph.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"):
+        props = {k: _value(v) for k, v in row["props"].items() if k != "loaded_at"}
+        nodes.append(json.dumps([sorted(row["labels"]), props], sort_keys=True, default=str))
+    rels = []
+    for row in graph.read("MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, "
+                          "properties(r) AS props"):
+        props = {k: _value(v) for k, v in row["props"].items()}
+        if "hs6s" in props:  # collected in whatever order the server met them
+            props["hs6s"] = sorted(props["hs6s"])
+        rels.append(json.dumps([row["type"], row["a"], row["b"], props], sort_keys=True,
+                               default=str))
+    return sorted(nodes), sorted(rels)
+
+
+def _files(report):
+    return [{k: v for k, v in f.items()} for f in report["files"]]
+
+
+def test_bulk_load_gives_the_graph_of_the_transactional_one(bulk_graph, world, tmp_path):
+    plain = load_files(bulk_graph, world, bulk=False, report_path=tmp_path / "a" / "r.json")
+    assert plain["path"] == "transactional"
+    expected, expected_stats = dump(bulk_graph), bulk_graph.stats()
+    assert expected_stats["nodes"]["Shipment"] > 1000
+    bulk_graph.reset()
+
+    report = load_files(bulk_graph, world, bulk=True, report_path=tmp_path / "b" / "r.json")
+    assert report["path"] == "bulk"
+    for key in ("bulk_stop", "bulk_import", "bulk_start", "bulk_replay"):
+        assert key in report["timings"]
+    assert [(f["rows_read"], f["rows_loaded"], f["rows_rejected"]) for f in report["files"]] \
+        == [(f["rows_read"], f["rows_loaded"], f["rows_rejected"]) for f in plain["files"]]
+    assert report["entities"] == plain["entities"] and report["derived"] == plain["derived"]
+    assert bulk_graph.stats() == expected_stats
+    assert dump(bulk_graph) == expected
+    assert not server.ServerConfig.from_env().bulk_marker.exists()
+
+    # loading again: the graph is no longer empty, so the transactional path, which
+    # finds everything there already
+    again = load_files(bulk_graph, world)
+    assert again["path"] == "transactional"
+    assert dump(bulk_graph) == expected
+
+
+def test_bulk_refused_on_a_graph_that_holds_nodes(bulk_graph, world):
+    bulk_graph.write("CREATE (:Company {id: 'co-x'})")
+    result = CliRunner().invoke(cli, ["load", "--bulk", world[0]])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "empty graph" in lines[0], result.output
+
+
+def test_bulk_refused_on_a_configured_server(bulk_server, world):
+    uri = server.status(bulk_server).uri
+    result = CliRunner().invoke(cli, ["load", "--bulk", world[0], "--uri", uri, "--password",
+                                      server.read_password(bulk_server)])
+    assert result.exit_code != 0
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "managed local server" in lines[0], result.output
+
+
+def _in_import(config) -> bool:
+    return (config.home / "bulk" / "import.log").exists()
+
+
+def _in_replay(config) -> bool:
+    if not config.bulk_marker.exists() or _in_import(config) is False:
+        return False
+    try:  # never starting the server: the load does that
+        with connect(resolve_settings(start_local=False), schema=False) as graph:
+            return graph.read("MATCH (s:Shipment) RETURN count(s) AS n")[0]["n"] > 0
+    except Exception:
+        return False
+
+
+@pytest.mark.parametrize("moment", [_in_import, _in_replay], ids=["import", "replay"])
+def test_killed_bulk_load_run_again_ends_in_the_same_graph(bulk_graph, bulk_server, world,
+                                                           moment):
+    result = CliRunner().invoke(cli, ["load", "--no-bulk", *world], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    expected = dump(bulk_graph)
+    bulk_graph.reset()
+    bulk_graph.close()
+
+    process = subprocess.Popen([sys.executable, "-m", "tracegraph.cli", "load", "--bulk", *world],
+                               env=dict(os.environ), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if moment(bulk_server):
+                break
+            time.sleep(0.1)
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL, "the load finished before it could be killed"
+    assert bulk_server.bulk_marker.exists()
+
+    result = CliRunner().invoke(cli, ["load", "--bulk", *world], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "did not finish" in result.output  # the warning, on stderr (mixed in here)
+    with connect() as graph:
+        assert dump(graph) == expected
