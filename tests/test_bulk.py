@@ -175,3 +175,23 @@ def test_killed_bulk_load_run_again_ends_in_the_same_graph(bulk_graph, bulk_serv
     assert "did not finish" in result.output  # the warning, on stderr (mixed in here)
     with connect() as graph:
         assert dump(graph) == expected
+
+
+def test_failed_import_names_the_reason_and_leaves_the_graph_empty(bulk_graph, world,
+                                                                   monkeypatch, tmp_path):
+    from graph.bulk import BulkWriter
+
+    arguments = BulkWriter.import_arguments
+    missing = tmp_path / "no-such-file.csv"
+    monkeypatch.setattr(BulkWriter, "import_arguments",
+                        lambda self: [*arguments(self), f"--nodes=Shipment={missing}"])
+    result = CliRunner().invoke(cli, ["load", "--bulk", *world])
+    assert result.exit_code != 0
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1 and "no-such-file.csv" in errors[0], result.output
+    assert not server.ServerConfig.from_env().bulk_marker.exists()
+    monkeypatch.undo()
+    with connect() as graph:
+        assert not any(graph.stats()["nodes"].values())
+        assert load_files(graph, world, bulk=True)["path"] == "bulk"
+        assert graph.stats()["nodes"]["Shipment"] > 1000

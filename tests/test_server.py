@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 from pathlib import Path
 
 import neo4j
@@ -191,3 +192,23 @@ def test_server_that_dies_at_start_shows_log_tail(neo4j_server, tmp_path, monkey
     assert result.exit_code == 1
     assert "exited at start" in result.output and "log tail" in result.output
     assert server.status(server.ServerConfig.from_env()).running is False
+
+
+def test_unfinished_bulk_load_is_dropped_only_when_its_process_is_gone(tmp_path, capsys):
+    config = server.ServerConfig(home=tmp_path / "h", cache=tmp_path / "c")
+    store = config.data_dir / "databases" / "neo4j"
+    store.mkdir(parents=True)
+    (config.data_dir / "databases" / "system").mkdir()
+    server.mark_bulk_load(config, "neo4j")  # this process: a load in progress
+    assert not server.recover_unfinished_bulk_load(config)
+    assert store.exists() and config.bulk_marker.exists()
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    config.bulk_marker.write_text(json.dumps({"pid": gone.pid, "started": "1",
+                                              "database": "neo4j"}))
+    assert server.recover_unfinished_bulk_load(config)
+    assert not store.exists() and (config.data_dir / "databases" / "system").exists()
+    assert not config.bulk_marker.exists()
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and "did not finish" in lines[0]
