@@ -19,8 +19,9 @@ by the thousand lots and sell them on, at home, to third countries and to each o
 standard lot sizes (100, 500, 1,000, 5,000 pcs, ...), so that arrivals and onward shipments
 of a hub agree in quantity all the time. Real customs data is heavy-tailed like this: hubs
 take 15 % of the background rows, one more hub per 40,000 rows, the busiest many times the
-quietest. Hubs never sell to RU or BY and their customers only buy, so the background cannot
-form a transshipment chain by accident. Every company that both imports and exports was
+quietest. Hubs also sell to RU and BY, but only goods bought at home (a heading they never
+import), and their customers only buy, so the background cannot form a transshipment chain by
+accident. Every company that both imports and exports was
 planted on purpose and is recorded in the truth, as a scheme or as a look-alike (hubs
 included).
 
@@ -268,6 +269,10 @@ _HUB_MARKETS = ("KZ", "KG", "UZ", "AM", "GE", "AE", "TR", "HK")
 _HUB_HS6 = ("854231", "854232", "854239", "854233", "850440", "853224", "848210", "851762",
             "853400", "401110", "870899", "392690")
 _HUB_ACTIVITY = ("46.52", "46.69", "46.90", "46.43")
+# goods a hub buys at home and sells to RU and BY (a share of its rows); never one it imports
+_HUB_LOCAL_HS6 = ("620342", "640399", "080510", "401110", "220421", "090240", "940360",
+                  "330499", "721049")
+_HUB_LOCAL_SHARE = 0.2
 _HUB_SHARE = 0.15  # of the background rows
 _ROWS_PER_HUB = 40_000  # one more hub per this many rows
 _STD_LOTS = np.array([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000,
@@ -1703,8 +1708,9 @@ class _World:
 
         Their rows are background rows drawn from lanes of their own (``_HUB_SHARE`` of all
         background rows, spread over the hubs with a heavy tail), so their number grows with
-        ``n_shipments``. None of their goods ever go to RU or BY, and their customers only buy,
-        so none of their trade can be a chain link towards a destination: a look-alike.
+        ``n_shipments``. They sell to RU and BY too, but only goods bought at home, never a
+        heading they import, and their customers only buy, so none of their trade can be a
+        chain link towards a destination: a look-alike.
         """
         rng = random.Random(f"tracegraph-hubs-{self.seed}")
         main_rng, self.rng = self.rng, rng  # the other schemes stay as they were
@@ -1740,7 +1746,7 @@ class _World:
                     price = rng.uniform(*g.price)
                     sources = rng.sample([s for s in suppliers if s.country != hub.country],
                                          rng.randint(2, 6))
-                    w = share / len(goods)
+                    w = share * (1 - _HUB_LOCAL_SHARE) / len(goods)
                     for s in sources:  # half the rows are arrivals
                         lanes.append((s, hub, g, first, last, price, w * 0.5 / len(sources)))
                     sold = [(c, 0.3) for c in home] + [(c, 0.15) for c in abroad]
@@ -1750,6 +1756,20 @@ class _World:
                     for c, x in sold:
                         lanes.append((hub, c, g, first, last, price * rng.uniform(1.1, 1.35),
                                       w * 0.5 * x / total * math.exp(rng.gauss(0, 0.5))))
+                # Russia and Belarus buy from the hub too, but goods it buys at home (not in
+                # customs records), never a heading it imports: nothing it sends there can
+                # be an arrival passed on
+                imported = {x.hs6 for x in goods}
+                local = [self._goods(h) for h in _HUB_LOCAL_HS6 if h not in imported]
+                buyers = [self._company("RU" if rng.random() < 0.8 else "BY", "hub_customer",
+                                        self._day(*old)) for _ in range(max(2, n_customers // 2))]
+                for g in rng.sample(local, 2):
+                    first, last = _std_lots(g)
+                    price = rng.uniform(*g.price)
+                    for c in buyers:
+                        lanes.append((hub, c, g, first, last, price,
+                                      share * _HUB_LOCAL_SHARE / 2 / len(buyers)
+                                      * math.exp(rng.gauss(0, 0.5))))
             if not lanes:
                 return
             last_day = (LAST_DAY - FIRST_DAY).days
