@@ -10,12 +10,24 @@ For each size a seeded world is generated once (kept under --data-dir), then:
 
 real
     ``graph.load.load_files`` on companies, officers, watchlist and shipments, as
-    ``tracegraph load`` runs it: parse, validate, resolve, write (entities, shipments with
-    EXPORTED / IMPORTED_BY / OF_GOODS / FROM_SOURCE), mirror pairing, TRADES_WITH rebuild.
+    ``tracegraph load --no-bulk`` runs it: parse, validate, resolve, write (entities,
+    shipments with EXPORTED / IMPORTED_BY / OF_GOODS / FROM_SOURCE), mirror pairing,
+    TRADES_WITH rebuild: the transactional path.
+bulk
+    the same with ``bulk=True`` (``tracegraph load --bulk``): shipments to neo4j-admin
+    import files while reading, server stopped, import, server started, entity writes
+    replayed, mirrors and TRADES_WITH. Server CPU is summed over both server processes and
+    the import tool.
 baseline
     the same shipments.csv read with the csv module and written as
     ``UNWIND $rows AS row CREATE (s:Shipment) SET s += row`` in batches of the same size:
     no validation, resolution or relationships. What Cypher over Bolt costs at the least.
+import-only (``--import-only``, optional, after bulk)
+    the ceiling of the bulk path: the import files the bulk run wrote (every shipment
+    with its four relationships, bare Company / HSCode / Source nodes) imported again by
+    ``neo4j-admin database import full`` into a fresh server, no Python at all: what the
+    bulk path would take if reading, checking and resolving cost nothing. Its CPU is the
+    tool's, shown as server CPU.
 admin-import (``--admin-import``, optional)
     the same rows as bare :Shipment nodes through ``neo4j-admin database import full``
     (offline, the server stopped; record_id as import id, duplicate rows skipped), run from
@@ -51,7 +63,62 @@ def _files(paths) -> list[str]:
             str(paths.shipments)]
 
 
-def run_real(args, paths) -> dict:
+class ServerCpu:
+    """CPU seconds of the managed server across restarts, and of the import tool.
+
+    A thread reads the server's pid file and its CPU every half second and keeps the last
+    figure of each pid; the import tool is a waited-for child of this process.
+    """
+
+    def __init__(self, config, interval: float = 0.5):
+        import threading
+
+        self.config = config
+        self.interval = interval
+        self.last: dict[int, float] = {}
+        self.first: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        try:
+            pid = int(self.config.pid_file.read_text().strip())
+            cpu = _common.process_cpu(pid)
+        except (OSError, ValueError, IndexError):
+            return
+        self.first.setdefault(pid, cpu)
+        self.last[pid] = cpu
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "ServerCpu":
+        import resource
+
+        self._children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        import resource
+
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.tool = (after.ru_utime + after.ru_stime - self._children.ru_utime
+                     - self._children.ru_stime)
+
+    def seconds(self) -> float:
+        server = sum(self.last[p] - self.first[p] for p in self.last)
+        return round(server + self.tool, 2)
+
+
+def run_real(args, paths, bulk: bool = False) -> dict:
+    from graph import server
     from graph.load import load_files
     from queries.reference import chpl_tiers
 
@@ -59,18 +126,26 @@ def run_real(args, paths) -> dict:
     hs_info = {hs6: {"chpl_tier": tier} for hs6, tier in chpl_tiers().items()}
     pid = int(os.environ["BENCH_NEO4J_PID"])
     kwargs = {"chunk_rows": args.chunk_rows}
+    import inspect
+
+    if "bulk" in inspect.signature(load_files).parameters:  # not in older checkouts (--code)
+        kwargs["bulk"] = bulk
     if args.batch_size:
         kwargs["batch_size"] = args.batch_size
     if args.parallel:
         kwargs["parallel"] = args.parallel
     with tempfile.TemporaryDirectory() as out:
-        with _common.RssSampler() as rss, _common.Meter(pid) as meter:
+        with _common.RssSampler() as rss, ServerCpu(server.ServerConfig.from_env()) as cpu, \
+                _common.Meter(None if bulk else pid) as meter:
             report = load_files(graph, _files(paths), report_path=Path(out) / "report.json",
                                 hs_info=hs_info, **kwargs)
     stats = graph.stats()
     graph.close()
     shipments = next(f for f in report["files"] if f["kind"] == "shipments")
-    return {**meter.as_dict(), "peak_rss_mib": _common.max_rss_bytes() // 2**20,
+    measured = meter.as_dict()
+    if bulk:
+        measured["server_cpu_s"] = cpu.seconds()
+    return {**measured, "peak_rss_mib": _common.max_rss_bytes() // 2**20, "path": report["path"],
             "rss_deciles_mib": rss.deciles(), "rows_read": shipments["rows_read"],
             "rows_loaded": shipments["rows_loaded"], "rows_rejected": shipments["rows_rejected"],
             "timings": report.get("timings", {}), "derived": report.get("derived", {}),
@@ -142,10 +217,54 @@ def run_admin_import(args, paths, config) -> dict:
     return result
 
 
+def _keep_import_files(folder: Path) -> None:
+    """Make the bulk path copy its import files to ``folder`` before removing them."""
+    import shutil
+
+    import graph.load
+    from graph.bulk import BulkWriter
+
+    class KeepingBulkWriter(BulkWriter):
+        def import_arguments(self):
+            arguments = super().import_arguments()
+            (folder / "arguments.json").write_text(json.dumps(
+                [a.replace(str(self.folder), str(folder / "files")) for a in arguments]))
+            return arguments
+
+        def done(self):
+            shutil.copytree(self.folder, folder / "files", dirs_exist_ok=True)
+            super().done()
+
+    graph.load.BulkWriter = KeepingBulkWriter
+
+
+def run_import_only(folder: Path, config) -> dict:
+    """``neo4j-admin database import`` of the files a bulk run kept, timed alone."""
+    import resource
+
+    from graph import server
+
+    arguments = json.loads((folder / "arguments.json").read_text())
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with _common.Meter() as meter:
+        server.admin_import(config, arguments, log=folder / "import-only.log")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = meter.as_dict()
+    result["server_cpu_s"] = round(after.ru_utime + after.ru_stime
+                                   - before.ru_utime - before.ru_stime, 2)
+    result.update(peak_rss_mib="n/a", rss_deciles_mib=[])
+    return result
+
+
 def _worker(args) -> None:
     _common.use_code(args.code)
     paths, _ = _common.world(args.rows_one, args.seed, Path(args.data_dir))
-    result = run_real(args, paths) if args.worker == "real" else run_baseline(args, paths)
+    if os.environ.get("BENCH_KEEP_IMPORT") and args.worker == "bulk":
+        _keep_import_files(Path(os.environ["BENCH_KEEP_IMPORT"]))
+    if args.worker == "baseline":
+        result = run_baseline(args, paths)
+    else:
+        result = run_real(args, paths, bulk=args.worker == "bulk")
     print("RESULT " + json.dumps(result, default=str))
 
 
@@ -190,7 +309,12 @@ def main(argv=None) -> None:
     parser.add_argument("--code", help="import tracegraph from this checkout instead "
                                        "(to measure an older version with this script)")
     parser.add_argument("--json", help="also write the results here")
-    parser.add_argument("--worker", choices=("real", "baseline"), help=argparse.SUPPRESS)
+    parser.add_argument("--no-bulk", action="store_true", help="skip the bulk path")
+    parser.add_argument("--import-only", action="store_true",
+                        help="also time neo4j-admin import alone on the bulk run's files")
+    parser.add_argument("--no-real", action="store_true",
+                        help="skip the transactional path (real)")
+    parser.add_argument("--worker", choices=("real", "bulk", "baseline"), help=argparse.SUPPRESS)
     parser.add_argument("--rows-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -208,8 +332,11 @@ def main(argv=None) -> None:
         size_mib = paths.shipments.stat().st_size / 2**20
         print(f"\n{rows:,} rows: {paths.shipments} ({size_mib:.0f} MiB, generated in "
               f"{gen_s:.0f} s)", flush=True)
-        kinds = ["real"] + ([] if args.no_baseline else ["baseline"])
+        kinds = ([] if args.no_real else ["real"]) + ([] if args.no_bulk else ["bulk"])
+        kinds += [] if args.no_baseline else ["baseline"]
+        kinds += ["import-only"] if args.import_only and not args.no_bulk else []
         kinds += ["admin-import"] if args.admin_import else []
+        kept = Path(tempfile.mkdtemp(prefix="tracegraph-bench-import-"))
         for kind in kinds:
             with _common.managed_server(args.heap, args.pagecache) as (config, status):
                 if kind == "admin-import":
@@ -222,9 +349,25 @@ def main(argv=None) -> None:
                     result["rows_loaded"] = graph.read(
                         "MATCH (s:Shipment) RETURN count(s) AS n")[0]["n"]
                     graph.close()
+                elif kind == "import-only":
+                    from graph import server
+
+                    server.stop(config)
+                    result = run_import_only(kept, config)
+                    status = server.start(config)
+                    graph = _common.connect_to(config, status)
+                    counts = graph.stats()
+                    graph.close()
+                    result["rows_loaded"] = counts["nodes"]["Shipment"]
+                    result["relationships"] = sum(counts["relationships"].values())
                 else:
+                    # the bulk path restarts the server: with the same memory settings
                     env = {**_common.server_env(config, status),
-                           "BENCH_NEO4J_PID": str(status.pid)}
+                           "BENCH_NEO4J_PID": str(status.pid),
+                           "TRACEGRAPH_NEO4J_HEAP": config.heap,
+                           "TRACEGRAPH_NEO4J_PAGECACHE": config.pagecache}
+                    if kind == "bulk" and args.import_only:
+                        env["BENCH_KEEP_IMPORT"] = str(kept)
                     result = _run_worker(kind, rows, args, env)
             result.update(kind=kind, rows=rows, heap=config.heap, pagecache=config.pagecache,
                           rows_per_s=round(rows / result["wall_s"]))
@@ -233,9 +376,12 @@ def main(argv=None) -> None:
                   f"cpu {result['cpu_s']:6.1f} s  server cpu {result['server_cpu_s']:6.1f} s  "
                   f"peak rss {result['peak_rss_mib']} MiB  load {result['load_before']}"
                   f" -> {result['load_after']}", flush=True)
-            if kind == "real":
-                print(f"           split (s): {result['timings']}")
+            if kind in ("real", "bulk"):
+                print(f"           path: {result['path']}  split (s): {result['timings']}")
                 print(f"           rss by tenth of the run (MiB): {result['rss_deciles_mib']}")
+        import shutil
+
+        shutil.rmtree(kept, ignore_errors=True)
     print("\n" + _common.table(_rows_for_table(results), [
         "rows", "kind", "wall_s", "rows_per_s", "cpu_s", "server_cpu_s", "cpu_us_per_row",
         "peak_rss_mib", "load", "heap", "pagecache", "vs_baseline"]))
