@@ -188,6 +188,10 @@ def main(argv=None) -> None:
                 load_files(graph, [str(paths.companies), str(paths.officers),
                                    str(paths.watchlist), str(paths.shipments)],
                            report_path=Path(out) / "report.json")
+            # a big load may go through the offline importer, which restarts the server:
+            # the process to meter is the one running now
+            from graph import server
+            status = server.status(config)
             shipments = graph.stats()["nodes"]["Shipment"]
             print(f"  loaded {shipments:,} shipments in {time.perf_counter() - started:.0f} s "
                   f"(heap {config.heap}, page cache {config.pagecache})", flush=True)
