@@ -461,7 +461,8 @@ def _set_initial_password(config: ServerConfig, java: str) -> None:
             f"{config.data_dir} already has users but {config.password_file} is missing: "
             "restore the password file, or remove the data directory to start afresh"
         )
-    password = secrets.token_urlsafe(24)
+    # a leading "-" would make neo4j-admin read the password as an option
+    password = "p" + secrets.token_urlsafe(24)
     config.home.mkdir(parents=True, exist_ok=True)
     fd = os.open(config.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
