@@ -33,6 +33,7 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -46,7 +47,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from graph import GraphError, server
-from graph.schema import node, rel
+from graph.schema import ensure_schema, node, rel, schema_statements
 from graph.store import DEFAULT_BATCH, GraphWriter
 from loaders.columns import LINE_NUMBER, RESOLVED
 
@@ -351,22 +352,74 @@ class BulkWriter:
             writer.close()
         self._spool.close()
 
-    def finish(self, timings: Counter | None = None, echo=None) -> None:
-        """Import what was written, restart the server, replay the spool.
+    def begin(self, timings: Counter, echo=None) -> None:
+        """Set the bulk-load marker and stop the server in the background.
 
-        ``timings`` gains ``bulk_stop``, ``bulk_import``, ``bulk_start`` (server start,
-        reconnection, constraints and indexes) and ``bulk_replay``. On a failure of the
-        importer the database is dropped (the graph is empty again, as before the load)
-        and BulkImportFailed names the tool's reason.
+        From here to :meth:`finish` the load writes files only, so the server's shutdown
+        overlaps reading and resolving. The graph must be the managed server's.
         """
-        timings = timings if timings is not None else Counter()
+        config = self.config
+        current = server.status(config)
+        if not current.running or current.uri != self.graph.settings.uri:
+            raise BulkLoadRefused(
+                f"the graph at {self.graph.settings.uri} is not the managed server of "
+                f"{config.home}: load without --bulk")
+        server.mark_bulk_load(config, self.database)
+        (echo or (lambda _line: None))("bulk load: Neo4j stops while the files are read, "
+                                       "and starts again after the import")
+        self.graph.driver.close()
+
+        def stop() -> None:
+            mark = time.perf_counter()
+            try:
+                server.stop(config)
+            except BaseException as error:  # handed to finish
+                self._stop_error = error
+            timings["bulk_stop"] += time.perf_counter() - mark
+
+        self._stop_error: BaseException | None = None
+        self._stopping = threading.Thread(target=stop, name="tracegraph-stop", daemon=True)
+        self._stopping.start()
+
+    def _stopped(self) -> None:
+        self._stopping.join()
+        if self._stop_error is not None:
+            raise self._stop_error
+
+    def finish(self, timings: Counter, echo=None) -> None:
+        """Import what was written, start the server again, replay the spool.
+
+        ``timings`` gains ``bulk_files`` (the files' last bytes and the bare nodes),
+        ``bulk_import``, ``bulk_start`` (server start and reconnection), ``bulk_schema``
+        (constraints, built at once, and indexes, which populate during the replay) and
+        ``bulk_replay``. On a failure of the importer the database is dropped (the graph is
+        empty again, as before the load) and BulkImportFailed names the tool's reason.
+        """
         say = echo or (lambda _line: None)
         mark = time.perf_counter()
         self.close_files()
-        if self._node_files:
-            arguments = self.import_arguments()
-            timings["bulk_files"] += time.perf_counter() - mark
-            self._import(arguments, timings, say)
+        arguments = self.import_arguments() if self._node_files else None
+        timings["bulk_files"] += time.perf_counter() - mark
+        self._stopped()
+        if arguments:
+            mark = time.perf_counter()
+            say(f"bulk load: importing {self.imported:,} shipments ...")
+            try:
+                server.admin_import(self.config, arguments, self.database,
+                                    log=self.folder / "import.log")
+            except server.BulkImportFailed:
+                server.drop_database(self.config, self.database)
+                self._restart(timings, say)
+                server.unmark_bulk_load(self.config)
+                raise
+            finally:
+                timings["bulk_import"] += time.perf_counter() - mark
+        self._restart(timings, say)
+        mark = time.perf_counter()
+        # ensure_schema's statements without its wait: indexes fill while the replay runs
+        for statement in schema_statements():
+            self.graph.write(statement)
+        timings["bulk_schema"] += time.perf_counter() - mark
         mark = time.perf_counter()
         self.replayer.write_hs_codes(self._hs6)
         with open(self._spool_path, "rb") as spool:
@@ -382,32 +435,9 @@ class BulkWriter:
                 else:
                     getattr(self.replayer, method)(*args)
         timings["bulk_replay"] += time.perf_counter() - mark
-
-    def _import(self, arguments: list[str], timings: Counter, say) -> None:
-        config = self.config
-        current = server.status(config)
-        if not current.running or current.uri != self.graph.settings.uri:
-            raise BulkLoadRefused(
-                f"the graph at {self.graph.settings.uri} is not the managed server of "
-                f"{config.home}: load without --bulk")
-        server.mark_bulk_load(config, self.database)
         mark = time.perf_counter()
-        say(f"bulk load: stopping Neo4j to import {self.imported:,} shipments ...")
-        self.graph.driver.close()
-        server.stop(config)
-        timings["bulk_stop"] += time.perf_counter() - mark
-        mark = time.perf_counter()
-        try:
-            server.admin_import(config, arguments, self.database,
-                                log=self.folder / "import.log")
-        except server.BulkImportFailed:
-            server.drop_database(config, self.database)
-            self._restart(timings, say)
-            server.unmark_bulk_load(config)
-            raise
-        finally:
-            timings["bulk_import"] += time.perf_counter() - mark
-        self._restart(timings, say)
+        ensure_schema(self.graph.driver, self.graph.database)
+        timings["bulk_schema"] += time.perf_counter() - mark
 
     def _restart(self, timings: Counter, say) -> None:
         mark = time.perf_counter()
@@ -416,7 +446,7 @@ class BulkWriter:
         settings = self.graph.settings
         if status.uri != settings.uri:  # the port was taken meanwhile
             settings = replace(settings, uri=status.uri)
-        self.graph.reconnect(settings)
+        self.graph.reconnect(settings, schema=False)
         timings["bulk_start"] += time.perf_counter() - mark
 
     def done(self) -> None:
@@ -425,9 +455,13 @@ class BulkWriter:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def abandon(self) -> None:
-        """The load failed before the import: nothing was changed, only files to remove."""
+        """The load was interrupted before the import: the database is as it was (empty);
+        the server stays stopped (the next command starts it), the files go."""
         try:
             self.close_files()
         except Exception:
             pass
+        if hasattr(self, "_stopping"):
+            self._stopping.join()
+            server.unmark_bulk_load(self.config)
         shutil.rmtree(self.folder, ignore_errors=True)

@@ -127,11 +127,12 @@ class Graph:
                 return deleted
             deleted += rows[0]["n"]
 
-    def reconnect(self, settings: ConnectionSettings | None = None) -> None:
-        """A new driver (e.g. after the server restarted), schema ensured; same object, so
-        whoever holds this Graph keeps working."""
+    def reconnect(self, settings: ConnectionSettings | None = None, *,
+                  schema: bool = True) -> None:
+        """A new driver (e.g. after the server restarted; with ``schema``, constraints and
+        indexes ensured); the same object, so whoever holds this Graph keeps working."""
         settings = settings or self.settings
-        fresh = connect(settings)
+        fresh = connect(settings, schema=schema)
         self.driver.close()
         self.driver, self.settings, self.database = fresh.driver, settings, settings.database
 

@@ -296,6 +296,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     if hs_info:
         writer.write_hs_codes(hs_info.keys(), hs_info)
     resolution = Resolution(_seed_resolver(graph))
+    if use_bulk:
+        writer.begin(timings, echo=echo)  # the graph is not needed again until the import
     files = []
     pipe = _WriterThread(timings)
     try:
