@@ -54,6 +54,11 @@ def load_command(files, kind, profile, report_path, bulk, graph) -> None:
     are written with their line number and reason to <file>.rejects.csv (beside the
     report, else in the current directory). Loading a file twice changes nothing.
 
+    A first load of big shipment files into the empty graph of the managed server goes
+    through neo4j-admin import (--bulk): the server stops while the files are read and
+    starts again on the same port. A bulk load killed on the way is dropped at the next
+    start (the graph is empty again) and can simply be run again.
+
     \b
     Example:
         tracegraph load companies.csv officers.csv shipments.csv --report load.json
