@@ -155,7 +155,11 @@ class FileLoad:
             self._count(len(raw), len(raw.frame) - int(checked.rejected.sum()), n_rejected,
                         checked.duplicates)
             self._write_rejects(rejects)
-            yield CanonicalChunk(self.kind, checked.rows, rejects, self.source_name)
+            chunk = CanonicalChunk(self.kind, checked.rows, rejects, self.source_name)
+            del mapped, reasons, checked, rejects
+            yield chunk
+            # dropped before the next chunk is read, so that one chunk at a time is held
+            del chunk, raw
 
     def _ftm_chunks(self) -> Iterator[CanonicalChunk]:
         from loaders.ftm import FTM_DATE_FORMATS, ftm_chunks
@@ -739,26 +743,27 @@ class Resolution:
             name, country, ident = (_col(rows, f"{side}_{c}") for c in ("name", "country", "id"))
             # the distinct parties in order of first appearance, each resolved once
             codes, first = _distinct_rows(name, country, ident)
+            names_u, countries_u, idents_u = (c[first].tolist() for c in (name, country, ident))
+            resolve = self.resolver.resolve_company
             ids = np.empty(len(first), dtype=object)
-            for j, i in enumerate(first):
-                ids[j] = self.resolver.resolve_company(name[i], country[i], ident[i])
+            ids[:] = [resolve(*party) for party in zip(names_u, countries_u, idents_u)]
             resolved[side] = ids[codes]
             # one company row per party entity that is new to this load or has new names
             by_entity: dict[str, list[int]] = {}
-            for j, eid in enumerate(ids):
+            for j, eid in enumerate(ids.tolist()):
                 if eid:
                     by_entity.setdefault(eid, []).append(j)
             for eid, parts in by_entity.items():
-                spellings = [name[first[j]] for j in parts]
+                spellings = [names_u[j] for j in parts]
                 known = eid in self._names
                 names = self._new_names(eid, spellings)
                 if names is None:
                     continue
-                i = first[parts[0]]
-                row = {"entity_id": eid, "names": names, LINE_NUMBER: lines[i]}
+                j = parts[0]
+                row = {"entity_id": eid, "names": names, LINE_NUMBER: lines[first[j]]}
                 if not known:
                     row.update(name=self.resolver.display_name(eid) or spellings[0],
-                               country=country[i], tax_id=ident[i])
+                               country=countries_u[j], tax_id=idents_u[j])
                 companies.append(row)
         record_id = _col(rows, "record_id")
         source = _col(rows, "source")

@@ -253,7 +253,11 @@ class TableSource:
                         self.path, f"cannot read past line {reader.line_num}: {exc}") from exc
                 if not records:
                     break
-                yield self._records_chunk(records, starts, texts, width)
+                chunk = self._records_chunk(records, starts, texts, width)
+                del records, starts, texts
+                yield chunk
+                # dropped before the next chunk is read, so that one chunk at a time is held
+                del chunk
             raw.drain()
             self.sha256 = raw.digest.hexdigest()
         finally:

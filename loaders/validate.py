@@ -75,6 +75,22 @@ def memo_map(values: pd.Series, func: Callable, *args: Any, key: Any = None) -> 
     >>> memo_map(pd.Series(["RU", "Russia", "RU"]), str.upper).tolist()
     ['RU', 'RUSSIA', 'RU']
     """
+    codes, results = _memo(values, func, args, key)
+    return results[codes]
+
+
+def _memo_missing(values: pd.Series, func: Callable, *args: Any, key: Any = None
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`memo_map` and, per value, whether the result is missing (None, NaN), told once
+    per distinct value."""
+    codes, results = _memo(values, func, args, key)
+    return results[codes], pd.isna(results)[codes]
+
+
+def _memo(values: pd.Series, func: Callable, args: tuple, key: Any
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the values and ``func``'s result per distinct value (the last one None, for
+    the NA code -1)."""
     cache = _MEMOS.setdefault((key or getattr(func, "__qualname__", repr(func)), args), {})
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(cache) + len(uniques) > _MEMO_LIMIT:
@@ -86,7 +102,7 @@ def memo_map(values: pd.Series, func: Callable, *args: Any, key: Any = None) -> 
         except KeyError:
             results[i] = cache[value] = func(value, *args)
     results[-1] = None  # the NA sentinel (-1) picks the last slot
-    return results[codes]
+    return codes, results
 
 
 @dataclass
@@ -151,33 +167,41 @@ class Validator:
                 text[name] = value
             return text[name]
 
+        filled: dict[str, np.ndarray] = {}
+
+        def given_in(name: str) -> np.ndarray:
+            # which cells of a column hold a value, told once per column
+            if name not in filled:
+                filled[name] = _given(column(name))
+            return filled[name]
+
         formats = tuple(self.date_formats)
         columns = list(table.columns)
         if self.kind == "watchlist":
             columns += [c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns]
         for name in columns:
             raw = column(name)
-            given = _given(raw)
+            given = given_in(name)
             soft = (name in self.lenient and name not in table.required, out, name)
             if name in DATE_COLUMNS:
                 from loaders.normalize import parse_date
 
-                value = memo_map(raw, parse_date, formats, key="parse_date")
-                bad = given & pd.isna(value)
+                value, missing = _memo_missing(raw, parse_date, formats, key="parse_date")
+                bad = given & missing
                 reasons = _fail(reasons, bad, raw, "unparseable date '{}' in column " + name, *soft)
             elif name in COUNTRY_COLUMNS:
                 from loaders.normalize import normalize_country
 
-                value = memo_map(raw, normalize_country)
-                bad = given & pd.isna(value)
+                value, missing = _memo_missing(raw, normalize_country)
+                bad = given & missing
                 reasons = _fail(reasons, bad, raw, "unknown country '{}' in column " + name, *soft)
             elif name in NUMBER_COLUMNS:
                 value, reasons = self._number(name, frame, raw, given, reasons)
             elif name == "hs_code":
                 from loaders.normalize import hs6, normalize_hs
 
-                value = memo_map(raw, normalize_hs)
-                bad = given & pd.isna(value)
+                value, missing = _memo_missing(raw, normalize_hs)
+                bad = given & missing
                 reasons = _fail(reasons, bad, raw, "invalid HS code '{}' in column hs_code")
                 out[name] = value
                 out["hs6"] = memo_map(pd.Series(value, index=index), hs6)
@@ -185,8 +209,8 @@ class Validator:
             elif name in IDENTIFIER_COLUMNS:
                 from loaders.normalize import normalize_identifier
 
-                value = memo_map(raw, normalize_identifier)
-                bad = given & pd.isna(value)
+                value, missing = _memo_missing(raw, normalize_identifier)
+                bad = given & missing
                 if name in table.required:
                     reasons = _fail(reasons, bad, raw, "invalid identifier '{}' in column " + name)
                 elif bad.any():
@@ -195,8 +219,8 @@ class Validator:
             elif name in NAME_COLUMNS:
                 from loaders.normalize import clean_name
 
-                value = memo_map(raw, clean_name)
-                bad = given & pd.isna(value)
+                value, missing = _memo_missing(raw, clean_name)
+                bad = given & missing
                 reasons = _fail(reasons, bad, raw, "no usable name '{}' in column " + name)
             elif name == "role":
                 value = _as_key(raw)
@@ -224,7 +248,7 @@ class Validator:
 
         # required columns (FtM references stand in for the company / entity they name)
         ftm_ref = FTM_REF.get(self.kind) if self.ftm else None
-        has_ref = _given(column(ftm_ref)) if ftm_ref else np.zeros(n, bool)
+        has_ref = given_in(ftm_ref) if ftm_ref else np.zeros(n, bool)
         for name in table.required:
             if name in self.optional:
                 continue
@@ -232,16 +256,16 @@ class Validator:
                 continue
             if self.ftm and has_ref.any() and name in ("company_registration_number",
                                                        "company_country", "country"):
-                missing = ~_given(column(name)) & ~has_ref
+                missing = ~given_in(name) & ~has_ref
             else:
-                missing = ~_given(column(name))
+                missing = ~given_in(name)
             reasons = add_reason(reasons, pd.Series(missing, index=index), f"missing {name}")
         for group in table.one_of:
             if self.ftm and self.kind == "companies":
                 continue
             present = np.zeros(n, bool)
             for name in group:
-                present |= _given(column(name))
+                present |= given_in(name)
             if len(group) == 2:
                 message = f"neither {group[0]} nor {group[1]} given"
             else:
