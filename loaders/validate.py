@@ -21,7 +21,7 @@ import pandas as pd
 
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, InputTable
 from loaders.profiles import WATCHLIST_ENTITY_COLUMNS, add_reason
-from loaders.read import row_digests
+from loaders.read import row_keys
 
 __all__ = [
     "Validator",
@@ -287,7 +287,7 @@ class Validator:
         if digests is None or len(digests) != n:
             digests = _digests(frame.drop(columns=[LINE_NUMBER]))
         good, duplicates, reasons, rejected = self._dedupe(
-            good, _digest_array(digests)[~rejected], reasons, rejected)
+            good, np.asarray(digests, dtype=np.uint64)[~rejected], reasons, rejected)
         return Checked(good.reset_index(drop=True), rejected, reasons, duplicates)
 
     def _number(self, name, frame, raw, given, reasons):
@@ -306,12 +306,11 @@ class Validator:
             reasons = _fail(reasons, over, raw, "share_pct '{}' above 100")
         return value, reasons
 
-    def _dedupe(self, good: pd.DataFrame, digests: np.ndarray, reasons: pd.Series,
+    def _dedupe(self, good: pd.DataFrame, keys: np.ndarray, reasons: pd.Series,
                 rejected: np.ndarray):
         # duplicates are judged on the row's cells as the file has them (every cell equal)
         if good.empty:
             return good, 0, reasons, rejected
-        keys = _row_keys(digests)
         keep = _first_in_chunk(keys) & ~self._seen.contains(keys)
         self._seen.add(keys[keep])
         duplicates = int((~keep).sum())
@@ -323,7 +322,7 @@ class Validator:
     def _record_id_conflicts(self, good, reasons, rejected):
         # One record id on two different lines would become one Shipment node: the later
         # line is rejected instead of silently overwriting the first.
-        ids = _row_keys(row_digests(map(str, good["record_id"].to_numpy(dtype=object))))
+        ids = row_keys(map(str, good["record_id"].to_numpy(dtype=object)))
         lines = good[LINE_NUMBER].to_numpy().astype(np.int64)
         earlier = self._record_ids.lookup(ids)  # first line of an earlier chunk, or -1
         conflict = earlier >= 0
@@ -418,26 +417,10 @@ def _fail(reasons: pd.Series, bad: np.ndarray, raw: pd.Series, template: str,
 
 
 def _digests(frame: pd.DataFrame) -> np.ndarray:
-    """A 16-byte digest per row of cells (for frames that come without the reader's)."""
+    """A 64-bit key per row of cells (for frames that come without the reader's)."""
     columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
-    return row_digests("\x1f".join("" if v is None else str(v) for v in row)
-                       for row in zip(*columns))
-
-
-def _digest_array(digests) -> np.ndarray:
-    """16-byte digests as a fixed-width numpy array (``S16``)."""
-    return np.asarray(digests, dtype="S16") if len(digests) else np.empty(0, dtype="S16")
-
-
-def _row_keys(digests: np.ndarray) -> np.ndarray:
-    """The first 8 bytes of each 16-byte digest, as the uint64 a file's rows are remembered by.
-
-    Two different rows share a key with probability about n^2 / 2^65 for a file of n rows
-    (3e-8 at a million rows, 3e-4 at a hundred million), and a row sharing a key with an
-    earlier one would count as its duplicate: the price of remembering 8 bytes a row.
-    """
-    digests = np.ascontiguousarray(digests, dtype="S16")
-    return digests.view(np.uint64).reshape(-1, 2)[:, 0].copy()
+    return row_keys("\x1f".join("" if v is None else str(v) for v in row)
+                    for row in zip(*columns))
 
 
 def _first_in_chunk(keys: np.ndarray) -> np.ndarray:
@@ -449,7 +432,7 @@ def _first_in_chunk(keys: np.ndarray) -> np.ndarray:
 
 
 class _SortedKeys:
-    """The row keys (:func:`_row_keys`) a file has shown so far, optionally with a number each
+    """The row keys (:func:`~loaders.read.row_keys`) a file has shown so far, optionally with a number each
     (the line a record id was first used on).
 
     A Python set of ints costs ~60 bytes a row and a dict ~100; sorted numpy arrays cost 8
