@@ -162,6 +162,32 @@ def test_line_numbers_across_chunks_with_multiline_cells_and_blank_lines(tmp_pat
     assert sum(len(c) for c in chunks) == 5
 
 
+def test_line_numbers_with_crlf_endings_and_line_breaks_inside_cells(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_bytes(
+        b"record_id,description,quantity\r\n"     # line 1
+        b'A,"one\r\ntwo\r\nthree",1\r\n'          # lines 2-4
+        b"\r\n"                                  # line 5, blank
+        b'B,"lone\nbreak",2\r\n'                  # lines 6-7
+        b"C,plain,3\r\n"                         # line 8
+    )
+    for chunk_rows in (1, 2, 50):
+        rows = _all_rows(open_table(path), chunk_rows)
+        assert rows["record_id"].tolist() == ["A", "B", "C"]
+        assert rows["line_number"].tolist() == [2, 6, 8]
+        assert rows["description"].tolist()[2] == "plain"
+
+
+def test_cells_are_trimmed_only_in_rows_with_blanks_around_a_cell(tmp_path):
+    # a row with a blank next to a separator, a tab or a no-break space has every cell
+    # trimmed; others are kept as written (an em space inside a row is text)
+    path = tmp_path / "s.csv"
+    path.write_text("a,b,c\nx ,y\u2003,z\nx,y\u2003,z\n1,\xa02,3\n", encoding="utf-8")
+    rows = _all_rows(open_table(path))
+    assert rows.drop(columns="line_number").values.tolist() == [
+        ["x", "y", "z"], ["x", "y\u2003", "z"], ["1", "2", "3"]]
+
+
 def test_duplicate_rows_have_equal_digests(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("a,b\n1,x\n2,y\n1,x\n 1 , x \n", encoding="utf-8")

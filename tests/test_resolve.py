@@ -24,6 +24,7 @@ from loaders.resolve import (
     person_id,
     same_company,
     shipment_id,
+    shipment_ids,
 )
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -136,6 +137,27 @@ def test_person_address_shipment_ids():
     assert shipment_id("KG-IM-17").startswith("sh-")
     assert shipment_id("KG-IM-17") != shipment_id("KG-IM-18")
     assert shipment_id("1", source="a.csv") != shipment_id("1", source="b.csv")
+
+
+@pytest.mark.parametrize("record_ids", [
+    ["KG-IM-17", "KG-IM-18", "KG-IM-17"],           # plain: hashed a column at a time
+    ["KG-IM-17", " KG-IM-18 ", "Ж-1", "n/a"],        # padded, Cyrillic, a placeholder
+])
+@pytest.mark.parametrize("sources", [
+    None, ["kg.csv"] * 3, ["kg.csv", None, " ru.csv ", ""],
+])
+def test_shipment_ids_are_shipment_id_by_column(record_ids, sources):
+    sources = None if sources is None else (sources * 2)[:len(record_ids)]
+    try:
+        expected = [shipment_id(r, None if sources is None else sources[i])
+                    for i, r in enumerate(record_ids)]
+    except ResolveError:  # a placeholder record id without a source names nothing
+        with pytest.raises(ResolveError):
+            shipment_ids(record_ids, sources)
+        return
+    assert shipment_ids(record_ids, sources) == expected
+    with pytest.raises(ResolveError):
+        shipment_ids(["a", "b"], ["x"])
 
 
 # ----------------------------------------------------------------------------------- resolver
