@@ -149,12 +149,17 @@ def iter_shipments(graph: Graph, hs_prefix: str | None = None, reported_only: bo
                 f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')})")
     if through_only:
         # out of the company; into it, unless the exporter also passes goods through (then
-        # the shipment is in the exporter's group, found as an export)
+        # the shipment is in the exporter's group, found as an export). The patterns start
+        # at c itself: written as `WHERE e = c` the planner scanned every Company per c.
+        exported = (f"(c)-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
+                    f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')})")
+        imported = (f"(e:{node('Company')})-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
+                    f"-[:{rel('IMPORTED_BY')}]->(c)")
         query = (
             f"UNWIND $ids AS cid MATCH (c:{node('Company')} {{id: cid}}) "
-            f"CALL (c) {{ MATCH {shipment} WHERE e = c RETURN e, s, i "
-            f"  UNION MATCH {shipment} WHERE i = c "
-            f"    AND NOT (EXISTS {{ (e)<-[:{rel('IMPORTED_BY')}]-() }}) RETURN e, s, i }} "
+            f"CALL (c) {{ MATCH {exported} RETURN c AS e, s, i "
+            f"  UNION MATCH {imported} "
+            f"    WHERE NOT (EXISTS {{ (e)<-[:{rel('IMPORTED_BY')}]-() }}) RETURN e, s, c AS i }} "
             f"WITH e, s, i {where}RETURN {returns}"
         )
     else:
