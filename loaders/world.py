@@ -1732,8 +1732,9 @@ class _World:
             lanes = []  # (exporter, importer, goods, first lot, last lot, price, weight)
             suppliers = self.suppliers + self.chain_suppliers
             for hub, goods, share in zip(self.hubs, hub_goods, size.tolist()):
-                # customers: more for the busier hubs; they only buy
-                n_customers = 3 + int(round(share * 60))
+                # customers: more for the busier hubs (about the square root of its rows, so a
+                # small world stays small); they only buy
+                n_customers = 3 + int(round(math.sqrt(share * _HUB_SHARE * self.n_rows) / 2))
                 home = [self._company(hub.country, "hub_customer", self._day(*old))
                         for _ in range(n_customers)]
                 abroad = [self._company(rng.choice([c for c in _HUB_MARKETS if c != hub.country]),
