@@ -195,3 +195,83 @@ def test_failed_import_names_the_reason_and_leaves_the_graph_empty(bulk_graph, w
         assert not any(graph.stats()["nodes"].values())
         assert load_files(graph, world, bulk=True)["path"] == "bulk"
         assert graph.stats()["nodes"]["Shipment"] > 1000
+
+
+# -- without a server: what goes to the import files and what to the replay -------------------
+
+
+def _chunk(rows):
+    import datetime as dt
+
+    import pandas as pd
+
+    frame = pd.DataFrame([{"shipment_id": sid, "record_id": sid.upper(),
+                           "date": dt.date(2023, 1, 2), "hs6": "854231", "quantity": q,
+                           "exporter_entity_id": exporter, "importer_entity_id": "co-b",
+                           "reporter": "KG", "line_number": line}
+                          for sid, q, exporter, line in rows])
+    return {"shipments": frame}
+
+
+def test_first_row_of_an_id_is_imported_later_rows_and_unlinked_rows_are_replayed(tmp_path):
+    import csv
+    import pickle
+    import types
+
+    from graph.bulk import BulkWriter
+
+    config = server.ServerConfig(home=tmp_path / "home", cache=tmp_path / "cache")
+    graph = types.SimpleNamespace(database=None, settings=None)  # not used before finish
+    writer = BulkWriter(graph, config, kept_columns=("shipment_id", "exporter_entity_id"),
+                        groups=2)
+    writer.write(_chunk([("sh-a", 1.0, "co-a", 2), ("sh-b", 2.5, "co-a", 3),
+                         ("sh-a", 9.0, "co-a", 4), ("sh-c", 3.0, None, 5)]), "src-1")
+    writer.write(_chunk([("sh-b", 7.0, "co-a", 2), ("sh-d", float("nan"), "co-c", 3)]), "src-1")
+    writer.close_files()
+
+    assert writer.imported == 3 and writer.replayed_rows == 3
+    nodes = [row for path in sorted(writer.folder.glob("shipments-*.csv"))
+             for row in csv.DictReader(path.open())]
+    assert [(r["id:ID(Shipment)"], r["quantity:double"]) for r in nodes] == \
+        [("sh-a", "1"), ("sh-b", "2.5"), ("sh-d", "")]
+    assert nodes[0]["date:date"] == "2023-01-02"
+    exported = list(csv.reader((writer.folder / "EXPORTED.csv").open()))
+    assert exported[0] == [":START_ID(Company)", ":END_ID(Shipment)"]
+    assert [r[1] for r in exported[1:]] == ["sh-a", "sh-b", "sh-d"]
+    provenance = list(csv.reader((writer.folder / "FROM_SOURCE.csv").open()))
+    assert provenance[0][2] == "row:long" and provenance[1] == ["sh-a", "src-1", "2"]
+
+    replayed = []
+    with open(writer.folder / "replay.pickle", "rb") as spool:
+        while True:
+            try:
+                replayed.append(pickle.load(spool))
+            except EOFError:
+                break
+    ids = [list(args[0]["shipments"]["shipment_id"]) for _, args in replayed]
+    assert ids == [["sh-a", "sh-c"], ["sh-b"]]  # GraphWriter skips what exists, as it would
+    kept = sorted(i for frame in writer.shipment_groups() for i in frame["shipment_id"])
+    assert kept == ["sh-a", "sh-b", "sh-d"]
+    args = writer.import_arguments()
+    assert "--ignore-empty-strings=true" in args and "--id-type=string" in args
+    assert not any(a.startswith("--multiline-fields") for a in args)
+    writer.abandon()
+    assert not writer.folder.exists()
+
+
+def test_files_with_line_breaks_in_values_are_read_as_multiline(tmp_path):
+    import types
+
+    from graph.bulk import BulkWriter
+
+    config = server.ServerConfig(home=tmp_path / "home", cache=tmp_path / "cache")
+    writer = BulkWriter(types.SimpleNamespace(database=None, settings=None), config)
+    frames = _chunk([("sh-a", 1.0, "co-a", 2)])
+    frames["shipments"]["description"] = ["Микросхемы\nинтегральные"]
+    writer.write(frames, "src-1")
+    writer.write(_chunk([("sh-b", 1.0, "co-a", 3)]), "src-1")
+    writer.close_files()
+    args = writer.import_arguments()
+    multiline = [a for a in args if a.startswith("--multiline-fields=")]
+    assert multiline == [f"--multiline-fields={writer.folder / 'shipments-00000.csv'}"]
+    writer.abandon()
