@@ -7,6 +7,7 @@ the end of the session; its jars come from the user's cache (installed once).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -27,19 +28,23 @@ def shared_data(*parts: str) -> Path:
     return path
 
 
+# fixtures that start a server: a test using one (directly or through another fixture) is an
+# integration test, whatever its author marked
+_SERVER_FIXTURES = frozenset({"neo4j_server", "managed_server"})
+
+
 def pytest_collection_modifyitems(items):
-    # a test that asks for the server is an integration test, whatever its author marked
     for item in items:
-        if {"neo4j_server", "graph", "clean_graph"} & set(getattr(item, "fixturenames", ())):
+        if _SERVER_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.neo4j)
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory):
-    """Start the managed server in a temporary home; yield its ServerConfig."""
+@contextlib.contextmanager
+def _managed_server_in(home: Path):
+    """The managed server with ``home`` as TRACEGRAPH_HOME, no connection variables from the
+    shell; stopped and the environment restored on exit."""
     from graph import server
 
-    home = tmp_path_factory.mktemp("tracegraph-home")
     patch = pytest.MonkeyPatch()
     patch.setenv("TRACEGRAPH_HOME", str(home))
     for name in _CONNECTION_VARS:
@@ -51,6 +56,20 @@ def neo4j_server(tmp_path_factory):
     finally:
         server.stop(config)
         patch.undo()
+
+
+@pytest.fixture(scope="session")
+def managed_server():
+    """``with managed_server(home) as config:`` a server of the test's own, for tests that
+    stop and restart it (the session's shared one must stay up)."""
+    return _managed_server_in
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(managed_server, tmp_path_factory):
+    """Start the managed server in a temporary home; yield its ServerConfig."""
+    with managed_server(tmp_path_factory.mktemp("tracegraph-home")) as config:
+        yield config
 
 
 @pytest.fixture(scope="session")

@@ -19,25 +19,11 @@ from graph.load import load_files
 from loaders.world import generate_world
 from tracegraph.cli import cli
 
-_CONNECTION_VARS = ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "NEO4J_DATABASE",
-                    "TRACEGRAPH_NEO4J_PORT")
-
-
 @pytest.fixture(scope="module")
-def bulk_server(tmp_path_factory):
+def bulk_server(managed_server, tmp_path_factory):
     """A managed server in a home of its own: these tests stop and restart it."""
-    home = tmp_path_factory.mktemp("tracegraph-bulk-home")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("TRACEGRAPH_HOME", str(home))
-    for name in _CONNECTION_VARS:
-        patch.delenv(name, raising=False)
-    config = server.ServerConfig.from_env()
-    try:
-        server.start(config)
+    with managed_server(tmp_path_factory.mktemp("tracegraph-bulk-home")) as config:
         yield config
-    finally:
-        server.stop(config)
-        patch.undo()
 
 
 @pytest.fixture
