@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from graph import GraphError
+from tracegraph.settings import cache_dir, home_dir
 
 __all__ = [
     "NEO4J_VERSION",
@@ -92,11 +93,6 @@ class BulkImportFailed(GraphError):
     """``neo4j-admin database import`` refused the files or failed."""
 
 
-def _env_path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser() if value else default
-
-
 @dataclass
 class ServerConfig:
     """Where the managed server lives and how big it may grow.
@@ -116,12 +112,10 @@ class ServerConfig:
 
     @classmethod
     def from_env(cls) -> "ServerConfig":
-        xdg_data = _env_path("XDG_DATA_HOME", Path.home() / ".local" / "share")
-        xdg_cache = _env_path("XDG_CACHE_HOME", Path.home() / ".cache")
         port = os.environ.get("TRACEGRAPH_NEO4J_PORT")
         return cls(
-            home=_env_path("TRACEGRAPH_HOME", xdg_data / "tracegraph"),
-            cache=_env_path("TRACEGRAPH_CACHE", xdg_cache / "tracegraph"),
+            home=home_dir(),
+            cache=cache_dir(),
             version=os.environ.get("TRACEGRAPH_NEO4J_VERSION", NEO4J_VERSION),
             port=int(port) if port else None,
             heap=os.environ.get("TRACEGRAPH_NEO4J_HEAP", "1g"),

@@ -26,7 +26,6 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import pycountry
@@ -543,8 +542,8 @@ def _territory_code(text: str) -> str | None:
 @lru_cache(maxsize=1)
 def _territory_names() -> dict[str, str] | None:
     """rigour's territory name table as {normalised name: territory code}, read from the
-    user's cache (``$XDG_CACHE_HOME/tracegraph``, else ``~/.cache/tracegraph``) or built by
-    rigour and written there; None when this rigour has no such table."""
+    user's cache (tracegraph.settings.cache_dir) or built by rigour and written there; None
+    when this rigour has no such table."""
     from importlib.metadata import version
 
     from rigour.territories import lookup as rigour_lookup
@@ -552,7 +551,9 @@ def _territory_names() -> dict[str, str] | None:
     build = getattr(rigour_lookup, "_get_territory_names", None)
     if build is None:
         return None
-    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "tracegraph"
+    from tracegraph.settings import cache_dir
+
+    folder = cache_dir()
     path = folder / f"rigour-{version('rigour')}-territory-names.json"
     try:
         names = json.loads(path.read_text(encoding="utf-8"))

@@ -8,7 +8,6 @@ the end of the session; its jars come from the user's cache (installed once).
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 
 import pytest
@@ -109,5 +108,7 @@ def isolated_env(monkeypatch):
 
 
 def pytest_report_header(config):
+    from tracegraph.settings import cache_dir
+
     return [f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.exists() else 'absent'})",
-            f"TRACEGRAPH_CACHE: {os.environ.get('TRACEGRAPH_CACHE', '~/.cache/tracegraph')}"]
+            f"TRACEGRAPH_CACHE: {cache_dir()}"]
