@@ -27,7 +27,7 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -348,6 +348,21 @@ class _Entity:
     keys: set[str] = field(default_factory=set)
 
 
+def _memoised(cache: dict, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``cache[key]``, computed and kept on first use; a key with an unhashable cell (a list
+    from a spreadsheet, say) is computed every time."""
+    try:
+        return cache[key]
+    except (KeyError, TypeError):
+        pass
+    value = compute()
+    try:
+        cache[key] = value
+    except TypeError:
+        pass
+    return value
+
+
 class Resolver:
     """Joins registry companies and trade parties into resolved company entities.
 
@@ -500,17 +515,8 @@ class Resolver:
         """Entity id of a trade party; None when the country or both name and id are junk."""
         if identifier is not None and not isinstance(identifier, str):
             identifier = None if _text(identifier) is None else identifier
-        cache_key = (name, country, identifier)
-        try:
-            return self._cache[cache_key]
-        except (KeyError, TypeError):
-            pass
-        entity_id = self._resolve(name, country, identifier)
-        try:
-            self._cache[cache_key] = entity_id
-        except TypeError:  # unhashable cell, nothing to cache
-            pass
-        return entity_id
+        return _memoised(self._cache, (name, country, identifier),
+                         lambda: self._resolve(name, country, identifier))
 
     def resolve_companies(
         self,
@@ -663,17 +669,8 @@ class Resolver:
         >>> resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", "500100732259") == a
         False
         """
-        cache_key = (name, country, officer_id)
-        try:
-            return self._person_cache[cache_key]
-        except (KeyError, TypeError):
-            pass
-        person = self._resolve_person(name, country, officer_id)
-        try:
-            self._person_cache[cache_key] = person
-        except TypeError:  # unhashable cell, nothing to cache
-            pass
-        return person
+        return _memoised(self._person_cache, (name, country, officer_id),
+                         lambda: self._resolve_person(name, country, officer_id))
 
     def _resolve_person(self, name: Any, country: Any, officer_id: Any) -> str | None:
         code = normalize_country(country) or ""
