@@ -84,30 +84,20 @@ def run_fast(graph, pid: int, full_read: bool = False) -> dict:
     read_frames, find_chains = detect.read_frames, detect.find_chains
     records_start = detect.records_start
 
-    def timed_read(graph, *a, **k):
-        started = time.perf_counter()
-        try:
-            # full_read: every shipment and column, instead of what chain finding asks for
-            return read_frames(graph) if full_read else read_frames(graph, *a, **k)
-        finally:
-            split["read_frames_s"] += time.perf_counter() - started
+    def timed(fn, key):
+        def wrapper(*a, **k):
+            started = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                split[key] += time.perf_counter() - started
+        return wrapper
 
-    def timed_start(*a, **k):
-        started = time.perf_counter()
-        try:
-            return records_start(*a, **k)
-        finally:
-            split["read_frames_s"] += time.perf_counter() - started
-
-    def timed_find(*a, **k):
-        started = time.perf_counter()
-        try:
-            return find_chains(*a, **k)
-        finally:
-            split["find_chains_s"] += time.perf_counter() - started
-
-    detect.read_frames, detect.find_chains = timed_read, timed_find
-    detect.records_start = timed_start
+    # full_read: every shipment and column, instead of what chain finding asks for
+    chosen_read = (lambda graph, *a, **k: read_frames(graph)) if full_read else read_frames
+    detect.read_frames = timed(chosen_read, "read_frames_s")
+    detect.records_start = timed(records_start, "read_frames_s")
+    detect.find_chains = timed(find_chains, "find_chains_s")
     try:
         with _common.Meter(pid) as meter:
             result = detect.detect_chains(graph)

@@ -165,6 +165,12 @@ def refresh_derived(graph: Graph, writer: GraphWriter | None = None,
     return {"mirror_pairs": pairs, "trades_with": trades}
 
 
+def _shipment_bytes(loads) -> int:
+    """Bytes of the shipment files among ``loads``."""
+    return sum(Path(load.path).stat().st_size for load in loads
+               if load.kind == "shipments" and Path(load.path).exists())
+
+
 def choose_bulk(graph: Graph, loads, bulk: bool | None) -> bool:
     """Whether this load goes through the importer (graph.bulk).
 
@@ -175,9 +181,7 @@ def choose_bulk(graph: Graph, loads, bulk: bool | None) -> bool:
     if bulk is False:
         return False
     if bulk is None:
-        shipment_bytes = sum(Path(load.path).stat().st_size for load in loads
-                             if load.kind == "shipments" and Path(load.path).exists())
-        if shipment_bytes < BULK_MIN_BYTES or not graph.settings.managed:
+        if _shipment_bytes(loads) < BULK_MIN_BYTES or not graph.settings.managed:
             return False
         return bulk_refusal(graph) is None
     reason = bulk_refusal(graph)
@@ -204,9 +208,7 @@ def _derived_in_python(groups) -> tuple[pd.DataFrame, pd.DataFrame]:
 def _bulk_groups(loads, chunk_rows: int) -> int:
     """Exporter groups of the bulk path's derived data: about ``chunk_rows`` shipments each
     (~200 bytes a row in a shipment file)."""
-    shipment_bytes = sum(Path(load.path).stat().st_size for load in loads
-                         if load.kind == "shipments" and Path(load.path).exists())
-    return max(1, -(-shipment_bytes // (200 * chunk_rows)))
+    return max(1, -(-_shipment_bytes(loads) // (200 * chunk_rows)))
 
 
 def _finish_bulk(graph: Graph, writer: BulkWriter, timings: Counter, echo) -> dict:
