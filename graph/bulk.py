@@ -7,7 +7,9 @@ GraphWriter (``write_source``, ``write_hs_codes``, ``write``) and
 
 - streams new shipments, with their EXPORTED, IMPORTED_BY, OF_GOODS and FROM_SOURCE edges,
   to typed CSV files for the importer, with bare Company, HSCode and Source nodes for the
-  ids those edges touch;
+  ids those edges touch (the files link nodes by import numbers, which the importer maps
+  far faster than text ids: 1M shipments' relationships in 5 s instead of 13 s; each node
+  keeps its id as the ``id`` property);
 - spools every other call (companies, persons, addresses, officers, listings, candidates,
   Source properties, HS information), in order, to a file;
 - on :meth:`finish`: stops the server, imports, starts it again, and replays the spool
@@ -155,9 +157,9 @@ class BulkWriter:
         self._spool_path = self.folder / "replay.pickle"
         self._spool = open(self._spool_path, "wb")
         self._seen = np.empty(0, dtype=np.uint64)
-        self._companies: set[str] = set()
-        self._hs6: set[str] = set()
-        self._sources: set[str] = set()
+        # import ids: numbers (the importer maps them far faster than text ids), one
+        # number space per label; the graph's ``id`` property is a column of its own
+        self._numbers: dict[str, dict[str, int]] = {"Company": {}, "HSCode": {}, "Source": {}}
         self._node_files: list[Path] = []
         self._multiline: list[Path] = []
         self._rel_schema = self._rel_schemas()
@@ -175,13 +177,15 @@ class BulkWriter:
         # id spaces are labels: "(Shipment)" etc.
         ship, company, hs, source = (f"({node(label)})" for label in
                                      ("Shipment", "Company", "HSCode", "Source"))
-        text = pa.string()
+        number = pa.int64()
         return {
-            rel("EXPORTED"): pa.schema([(f":START_ID{company}", text), (f":END_ID{ship}", text)]),
-            rel("IMPORTED_BY"): pa.schema([(f":START_ID{ship}", text), (f":END_ID{company}", text)]),
-            rel("OF_GOODS"): pa.schema([(f":START_ID{ship}", text), (f":END_ID{hs}", text)]),
-            rel("FROM_SOURCE"): pa.schema([(f":START_ID{ship}", text), (f":END_ID{source}", text),
-                                           ("row:long", pa.int64())]),
+            rel("EXPORTED"): pa.schema([(f":START_ID{company}", number),
+                                        (f":END_ID{ship}", number)]),
+            rel("IMPORTED_BY"): pa.schema([(f":START_ID{ship}", number),
+                                           (f":END_ID{company}", number)]),
+            rel("OF_GOODS"): pa.schema([(f":START_ID{ship}", number), (f":END_ID{hs}", number)]),
+            rel("FROM_SOURCE"): pa.schema([(f":START_ID{ship}", number),
+                                           (f":END_ID{source}", number), ("row:long", number)]),
         }
 
     # -- GraphWriter's loading interface ---------------------------------------------------------
@@ -233,7 +237,7 @@ class BulkWriter:
                                         for p in parties])
         take = first & linked
         try:
-            table = self._node_table(frame[take]) if take.any() else None
+            table = self._node_table(frame[take], self.imported) if take.any() else None
         except _Unsupported:
             table, take = None, np.zeros(len(frame), dtype=bool)
         if (~take).any():
@@ -277,13 +281,16 @@ class BulkWriter:
                 table = pa.ipc.open_file(source).read_all()
             yield table.to_pandas(date_as_object=True)
 
-    def _node_table(self, frame: pd.DataFrame) -> pa.Table:
+    def _node_table(self, frame: pd.DataFrame, first: int) -> pa.Table:
+        """The import rows of ``frame``: import numbers from ``first`` on, the ``id`` and
+        the properties."""
         extras = [c for c in frame.columns if c not in _STRUCTURAL and c not in _KNOWN]
         for name in extras:
             if not _PLAIN_NAME.match(str(name)) or name == "id":
                 raise _Unsupported(f"column name {name!r}")
-        names = [f"id:ID({node('Shipment')})"]
-        arrays = [pa.array(frame["shipment_id"].to_numpy(dtype=object), type=pa.string())]
+        names = [f":ID({node('Shipment')})", "id"]
+        arrays = [pa.array(np.arange(first, first + len(frame), dtype=np.int64)),
+                  pa.array(frame["shipment_id"].to_numpy(dtype=object), type=pa.string())]
         for column in (*_KNOWN, *extras):
             if column not in frame.columns:
                 continue
@@ -295,11 +302,17 @@ class BulkWriter:
             arrays.append(array)
         return pa.Table.from_arrays(arrays, names=names)
 
+    def _number(self, label: str, values: np.ndarray) -> pa.Array:
+        """The import numbers of the ``label`` ids in ``values`` (text), new ids numbered."""
+        numbers = self._numbers[label]
+        codes, unique = pd.factorize(values)
+        known = np.array([numbers.setdefault(value, len(numbers)) for value in unique],
+                         dtype=np.int64)
+        return pa.array(known[codes])
+
     def _edges(self, kept: pd.DataFrame, ids: pa.ChunkedArray, source_id: str | None) -> None:
-        exporter = pa.array(kept["exporter_entity_id"].to_numpy(dtype=object), type=pa.string())
-        importer = pa.array(kept["importer_entity_id"].to_numpy(dtype=object), type=pa.string())
-        self._companies.update(exporter.to_pylist())
-        self._companies.update(importer.to_pylist())
+        exporter = self._number("Company", kept["exporter_entity_id"].to_numpy(dtype=object))
+        importer = self._number("Company", kept["importer_entity_id"].to_numpy(dtype=object))
         ids = ids.combine_chunks()
         self._write_rel("EXPORTED", [exporter, ids])
         self._write_rel("IMPORTED_BY", [ids, importer])
@@ -307,22 +320,24 @@ class BulkWriter:
         if not pa.types.is_null(hs6.type):
             hs6 = hs6.cast(pa.string())
             has = pc.is_valid(hs6)
-            self._hs6.update(pc.unique(hs6.filter(has)).to_pylist())
-            self._write_rel("OF_GOODS", [ids.filter(has), hs6.filter(has)])
+            codes = self._number("HSCode", hs6.filter(has).to_numpy(zero_copy_only=False))
+            self._write_rel("OF_GOODS", [ids.filter(has), codes])
         if source_id is not None:
-            self._sources.add(source_id)
+            source = self._number("Source", np.array([source_id], dtype=object))[0].as_py()
             lines = (pa.array(kept[LINE_NUMBER].to_numpy(), from_pandas=True, type=pa.int64())
                      if LINE_NUMBER in kept.columns else pa.nulls(len(kept), pa.int64()))
-            self._write_rel("FROM_SOURCE", [ids, pa.array([source_id] * len(kept), pa.string()),
-                                            lines])
+            self._write_rel("FROM_SOURCE", [ids, pa.array(np.full(len(kept), source)), lines])
 
     def _write_rel(self, name: str, arrays: list[pa.Array]) -> None:
         self._rels[rel(name)].write_table(
             pa.Table.from_arrays(arrays, schema=self._rel_schema[name]))
 
-    def _bare_nodes(self, label: str, ids: Iterable[str]) -> Path:
+    def _bare_nodes(self, label: str) -> Path:
+        """The ``label`` nodes the relationships touch, by import number, with their id."""
         path = self.folder / f"{label}.csv"
-        table = pa.table({f"id:ID({node(label)})": pa.array(sorted(ids), pa.string())})
+        numbers = self._numbers[label]
+        table = pa.table({f":ID({node(label)})": pa.array(list(numbers.values()), pa.int64()),
+                          "id": pa.array(list(numbers), pa.string())})
         pcsv.write_csv(table, path, _CSV)
         return path
 
@@ -330,13 +345,12 @@ class BulkWriter:
 
     def import_arguments(self) -> list[str]:
         """The importer's arguments for the files written so far (after :meth:`close_files`)."""
-        arguments = ["--overwrite-destination=true", "--id-type=string",
+        arguments = ["--overwrite-destination=true", "--id-type=integer",
                      "--ignore-empty-strings=true", "--array-delimiter=;",
                      f"--report-file={self.folder / 'import.report'}"]
         arguments += [f"--nodes={node('Shipment')}={path}" for path in self._node_files]
-        for label, ids in (("Company", self._companies), ("HSCode", self._hs6),
-                           ("Source", self._sources)):
-            arguments.append(f"--nodes={node(label)}={self._bare_nodes(label, ids)}")
+        for label in self._numbers:
+            arguments.append(f"--nodes={node(label)}={self._bare_nodes(label)}")
         arguments += [f"--relationships={name}={self.folder / f'{name}.csv'}"
                       for name in self._rels]
         if self._multiline:
@@ -421,7 +435,7 @@ class BulkWriter:
             self.graph.write(statement)
         timings["bulk_schema"] += time.perf_counter() - mark
         mark = time.perf_counter()
-        self.replayer.write_hs_codes(self._hs6)
+        self.replayer.write_hs_codes(list(self._numbers["HSCode"]))
         with open(self._spool_path, "rb") as spool:
             while True:
                 try:

@@ -219,14 +219,23 @@ def test_first_row_of_an_id_is_imported_later_rows_and_unlinked_rows_are_replaye
     assert writer.imported == 3 and writer.replayed_rows == 3
     nodes = [row for path in sorted(writer.folder.glob("shipments-*.csv"))
              for row in csv.DictReader(path.open())]
-    assert [(r["id:ID(Shipment)"], r["quantity:double"]) for r in nodes] == \
-        [("sh-a", "1"), ("sh-b", "2.5"), ("sh-d", "")]
+    assert [(r[":ID(Shipment)"], r["id"], r["quantity:double"]) for r in nodes] == \
+        [("0", "sh-a", "1"), ("1", "sh-b", "2.5"), ("2", "sh-d", "")]
     assert nodes[0]["date:date"] == "2023-01-02"
+    args = writer.import_arguments()  # writes the bare nodes' files
+    companies = {r[":ID(Company)"]: r["id"] for r in
+                 csv.DictReader((writer.folder / "Company.csv").open())}
+    assert sorted(companies.values()) == ["co-a", "co-b", "co-c"]  # exporters, the importer
+    shipment = {r[":ID(Shipment)"]: r["id"] for r in nodes}
     exported = list(csv.reader((writer.folder / "EXPORTED.csv").open()))
     assert exported[0] == [":START_ID(Company)", ":END_ID(Shipment)"]
-    assert [r[1] for r in exported[1:]] == ["sh-a", "sh-b", "sh-d"]
+    assert [(companies[c], shipment[s]) for c, s in exported[1:]] == \
+        [("co-a", "sh-a"), ("co-a", "sh-b"), ("co-c", "sh-d")]
+    sources = list(csv.DictReader((writer.folder / "Source.csv").open()))
+    assert [r["id"] for r in sources] == ["src-1"]
     provenance = list(csv.reader((writer.folder / "FROM_SOURCE.csv").open()))
-    assert provenance[0][2] == "row:long" and provenance[1] == ["sh-a", "src-1", "2"]
+    assert provenance[0][2] == "row:long"
+    assert provenance[1] == ["0", sources[0][":ID(Source)"], "2"]
 
     replayed = []
     with open(writer.folder / "replay.pickle", "rb") as spool:
@@ -239,8 +248,7 @@ def test_first_row_of_an_id_is_imported_later_rows_and_unlinked_rows_are_replaye
     assert ids == [["sh-a", "sh-c"], ["sh-b"]]  # GraphWriter skips what exists, as it would
     kept = sorted(i for frame in writer.shipment_groups() for i in frame["shipment_id"])
     assert kept == ["sh-a", "sh-b", "sh-d"]
-    args = writer.import_arguments()
-    assert "--ignore-empty-strings=true" in args and "--id-type=string" in args
+    assert "--ignore-empty-strings=true" in args and "--id-type=integer" in args
     assert not any(a.startswith("--multiline-fields") for a in args)
     writer.abandon()
     assert not writer.folder.exists()
