@@ -92,19 +92,25 @@ def rel(rel_type: str) -> str:
 
 
 def schema_statements() -> list[str]:
-    """Constraint and index statements derived from NODES, all ``IF NOT EXISTS``."""
-    statements = []
+    """Constraint and index statements derived from NODES, all ``IF NOT EXISTS``.
+
+    Constraints come first: creating one waits for its index to fill, and on a graph that
+    already holds nodes (after a bulk import) it would otherwise also wait behind the
+    populations of indexes created before it (4.6 s for the HSCode constraint behind the
+    Shipment indexes of a 1M-row import). Indexes fill in the background.
+    """
+    constraints, indexes = [], []
     for spec in NODES.values():
         lower = spec.label.lower()
-        statements.append(
+        constraints.append(
             f"CREATE CONSTRAINT {lower}_{spec.key} IF NOT EXISTS "
             f"FOR (n:{spec.label}) REQUIRE n.{spec.key} IS UNIQUE"
         )
         for prop in spec.indexed:
-            statements.append(
+            indexes.append(
                 f"CREATE INDEX {lower}_{prop} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{prop})"
             )
-    return statements
+    return constraints + indexes
 
 
 def ensure_schema(driver, database: str | None = None) -> None:

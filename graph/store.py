@@ -143,8 +143,13 @@ def trade_summaries(shipments: pd.DataFrame, mirror_ids: Iterable[str] = ()) -> 
     groups = frame.groupby(["exporter_entity_id", "importer_entity_id"], sort=True)
     out = groups.agg(shipments=("value_usd", "size"), value_usd=("value_usd", "sum"),
                      first=("day", "min"), last=("day", "max")).reset_index()
-    hs6s = groups["hs6"].agg(lambda v: sorted(set(v.dropna())))
-    out["hs6s"] = hs6s.to_numpy()
+    # the distinct codes of each pair, sorted: one sort of the distinct triples, not a
+    # Python function per pair
+    pairs = ["exporter_entity_id", "importer_entity_id"]
+    codes = (frame.dropna(subset=["hs6"]).drop_duplicates(pairs + ["hs6"])
+             .sort_values(pairs + ["hs6"]).groupby(pairs, sort=True)["hs6"].agg(list))
+    found = codes.reindex(pd.MultiIndex.from_frame(out[pairs])).to_numpy(dtype=object)
+    out["hs6s"] = [list(v) if isinstance(v, list) else [] for v in found]
     out["first_date"] = [d.date() if not pd.isna(d) else None for d in out["first"]]
     out["last_date"] = [d.date() if not pd.isna(d) else None for d in out["last"]]
     out["shipments"] = out["shipments"].astype(int)

@@ -90,29 +90,44 @@ def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
     frame = frame.sort_values(keys + ["day", "record_id"]).reset_index(drop=True)
     # Twins are days apart, so each row is compared with the next few rows of the same
     # parties and goods only: linear in the number of shipments, where a self-join on the
-    # keys would be quadratic in the busiest trade relationship.
-    same_group = pd.Series(True, index=frame.index)
+    # keys would be quadratic in the busiest trade relationship. Compared as numpy arrays:
+    # keys as codes (a missing key, code -1, equals nothing), dates as nanoseconds.
+    n = len(frame)
+    codes = [pd.factorize(frame[key])[0] for key in keys]
+    reporter = pd.factorize(frame["reporter"])[0]
+    side = _side(frame).to_numpy(dtype=object)
+    exported, imported = side == "export", side == "import"
+    day = frame["day"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    amount = frame["amount"].to_numpy(dtype=float)
+    ids, records = frame["shipment_id"].to_numpy(), frame["record_id"].to_numpy()
+    same_group = np.ones(n, dtype=bool)
     candidates = []
     for step in range(1, MIRROR_NEIGHBOURS + 1):
-        later = frame.shift(-step)
-        same_group = same_group & (frame[keys] == later[keys]).all(axis=1)
+        if step >= n:
+            break
+        a, b = slice(0, n - step), slice(step, n)  # each row and the row ``step`` later
+        same_group[n - step] = False
+        for code in codes:
+            same_group[a] &= (code[a] == code[b]) & (code[a] >= 0)
         if not same_group.any():
             break
-        gap = (later["day"] - frame["day"]).dt.days
-        big = pd.concat([frame["amount"], later["amount"]], axis=1).max(axis=1)
-        close = (frame["amount"] - later["amount"]).abs() <= tolerance * big
+        gap = np.zeros(n, dtype=np.int64)
+        gap[a] = (day[b] - day[a]) // 86_400_000_000_000  # whole days, as Timedelta.days
+        close = np.zeros(n, dtype=bool)
+        close[a] = np.abs(amount[a] - amount[b]) <= tolerance * np.maximum(amount[a], amount[b])
         # goods are declared for export before (or on the day) they are declared on arrival
-        import_first = (_side(frame) == "import") & (_side(later) == "export") & (gap > 0)
-        hit = (same_group & (gap <= max_days) & close & ~import_first
-               & (frame["reporter"] != later["reporter"]))
+        import_first = np.zeros(n, dtype=bool)
+        import_first[a] = imported[a] & exported[b] & (gap[a] > 0)
+        other_reporter = np.zeros(n, dtype=bool)
+        other_reporter[a] = reporter[a] != reporter[b]
+        hit = np.flatnonzero(same_group & (gap <= max_days) & close & ~import_first
+                             & other_reporter)
         candidates.append(pd.DataFrame({
-            "shipment_id_a": frame.loc[hit, "shipment_id"],
-            "shipment_id_b": later.loc[hit, "shipment_id"],
-            "record_id_a": frame.loc[hit, "record_id"],
-            "record_id_b": later.loc[hit, "record_id"],
+            "shipment_id_a": ids[hit], "shipment_id_b": ids[hit + step],
+            "record_id_a": records[hit], "record_id_b": records[hit + step],
             "gap": gap[hit],
         }))
-        same_group = same_group & (gap <= max_days)
+        same_group &= gap <= max_days
     pairs = pd.concat(candidates) if candidates else None
     if pairs is None or pairs.empty:
         return pd.DataFrame(columns=columns)
