@@ -106,7 +106,7 @@ def find_mirrors(shipments: pd.DataFrame, max_days: int = MIRROR_MAX_DAYS,
         if step >= n:
             break
         a, b = slice(0, n - step), slice(step, n)  # each row and the row ``step`` later
-        same_group[n - step] = False
+        same_group[n - step:] = False  # the last rows have no row ``step`` later
         for code in codes:
             same_group[a] &= (code[a] == code[b]) & (code[a] >= 0)
         if not same_group.any():
