@@ -323,7 +323,8 @@ class BulkWriter:
             codes = self._number("HSCode", hs6.filter(has).to_numpy(zero_copy_only=False))
             self._write_rel("OF_GOODS", [ids.filter(has), codes])
         if source_id is not None:
-            source = self._number("Source", np.array([source_id], dtype=object))[0].as_py()
+            sources = self._numbers["Source"]
+            source = sources.setdefault(source_id, len(sources))
             lines = (pa.array(kept[LINE_NUMBER].to_numpy(), from_pandas=True, type=pa.int64())
                      if LINE_NUMBER in kept.columns else pa.nulls(len(kept), pa.int64()))
             self._write_rel("FROM_SOURCE", [ids, pa.array(np.full(len(kept), source)), lines])
