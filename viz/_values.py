@@ -33,7 +33,7 @@ def _is_missing(value: Any) -> bool:
 
 
 def _clean_str(value: str) -> str | None:
-    # Lone surrogates cannot be written as UTF-8; maps.build_map replaces them in
+    # Lone surrogates cannot be written as UTF-8; _page.render_page replaces them in
     # the finished page in one pass rather than here for every value.
     value = value.strip()
     return value or None

@@ -142,6 +142,46 @@ def _bucket_dropped(
     return keys
 
 
+def _cap_keys(
+    remaining: list[Hashable],
+    super_keys: set[tuple[str, Hashable]],
+    floor: int,
+    nbrs: dict[Hashable, set[Hashable]],
+    group: Callable[[Hashable], str],
+    max_nodes: int,
+) -> dict[Hashable, tuple[str, Hashable | None]]:
+    """The summary key of each node folded to fit the cap; ``remaining`` is in rank order.
+
+    The top ``k`` nodes are kept, at least ``floor`` (the focus), and ``k`` is as
+    large as lets kept nodes plus summaries fit in ``max_nodes``; anchored
+    summaries are tried first, then summaries by group alone.
+    """
+
+    def attempt(k: int, anchored: bool) -> tuple[int, dict[Hashable, tuple[str, Hashable | None]]]:
+        kept_rank = {n: i for i, n in enumerate(remaining[:k])}
+        keys = _bucket_dropped(remaining[k:], kept_rank, nbrs, group, anchored)
+        return k + len(super_keys | set(keys.values())), keys
+
+    cap_keys: dict[Hashable, tuple[str, Hashable | None]] = {}
+    for anchored in (True, False):
+        # The largest k whose kept nodes and summaries fit: binary search,
+        # since keeping fewer nodes also leaves fewer anchors to hang summaries on.
+        lo, hi = floor, max(floor, max_nodes - len(super_keys))
+        total, cap_keys = attempt(hi, anchored)
+        if total > max_nodes:
+            total, cap_keys = attempt(lo, anchored)
+            while lo < hi - 1 and total <= max_nodes:
+                mid = (lo + hi) // 2
+                mid_total, mid_keys = attempt(mid, anchored)
+                if mid_total <= max_nodes:
+                    lo, cap_keys = mid, mid_keys
+                else:
+                    hi = mid
+        if total <= max_nodes:
+            break
+    return cap_keys
+
+
 def fold_graph(
     graph: nx.Graph,
     *,
@@ -220,30 +260,7 @@ def fold_graph(
     super_keys = set(folded.values())
     if len(remaining) + len(super_keys) > max_nodes:
         floor = sum(1 for n in remaining if n in focus_set)
-
-        def attempt(k: int, anchored: bool) -> tuple[int, dict[Hashable, tuple[str, Hashable | None]]]:
-            kept_rank = {n: i for i, n in enumerate(remaining[:k])}
-            keys = _bucket_dropped(remaining[k:], kept_rank, nbrs, group, anchored)
-            return k + len(super_keys | set(keys.values())), keys
-
-        cap_keys: dict[Hashable, tuple[str, Hashable | None]] = {}
-        for anchored in (True, False):
-            # The largest k whose kept nodes and summaries fit: binary search,
-            # since keeping fewer nodes also leaves fewer anchors to hang summaries on.
-            lo, hi = floor, max(floor, max_nodes - len(super_keys))
-            total, cap_keys = attempt(hi, anchored)
-            if total > max_nodes:
-                total, cap_keys = attempt(lo, anchored)
-                while lo < hi - 1 and total <= max_nodes:
-                    mid = (lo + hi) // 2
-                    mid_total, mid_keys = attempt(mid, anchored)
-                    if mid_total <= max_nodes:
-                        lo, cap_keys = mid, mid_keys
-                    else:
-                        hi = mid
-            if total <= max_nodes:
-                break
-        for d, key in cap_keys.items():
+        for d, key in _cap_keys(remaining, super_keys, floor, nbrs, group, max_nodes).items():
             folded[d] = key
             reasons.setdefault(key, "cap")
 
