@@ -22,10 +22,10 @@ from loaders.world import (
     ORDINARY_HS6,
     TRANSIT_COUNTRIES,
     WorldError,
-    _translit,
-    _World,
     generate_world,
 )
+from loaders.world.names import _translit
+from loaders.world.plan import _World
 
 FILES = ("shipments.csv", "companies.csv", "officers.csv", "watchlist.csv", "truth.json")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
