@@ -1,13 +1,11 @@
-"""Stable entity ids and entity resolution: one node per real company or person, whatever the
-spelling.
+"""Entity resolution: one node per real company or person, whatever the spelling.
 
-Ids are hashes of the identifying parts (like FollowTheMoney's ``make_entity_id``), so the same
-input gives the same id in every process and a second load changes nothing. The
-:class:`Resolver` joins trade parties to registry companies by registration or tax number,
-then by name key (with or without the place a name opens with), then by a fuzzy name match
-within the country; near matches below the merge threshold are reported as
-``SAME_AS_CANDIDATE`` pairs for a human, never merged silently. It joins people by their own
-id, else by name within their country.
+The :class:`Resolver` joins trade parties to registry companies by registration or tax
+number, then by name key (with or without the place a name opens with), then by a fuzzy name
+match within the country (the pairwise decision of :mod:`loaders.resolve_pairs`); near
+matches below the merge threshold are reported as ``SAME_AS_CANDIDATE`` pairs for a human,
+never merged silently. It joins people by their own id, else by name within their country
+(:mod:`loaders.resolve_persons`). Entities get the stable ids of :mod:`loaders.ids`.
 
 Examples
 --------
@@ -23,34 +21,44 @@ True
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
-from loaders import LoaderError
 from loaders.columns import RESOLVED
+from loaders.ids import (
+    ResolveError,
+    address_id,
+    company_id,
+    make_id,
+    person_id,
+    shipment_id,
+    shipment_ids,
+)
+from loaders.memo import memoised
 from loaders.normalize import (
-    _ENTERPRISE_KEYS,
-    _NULL_WORDS,
-    _text,
     address_key,
+    cell_text,
     clean_name,
     identifier_checksum_ok,
     latin_key,
     name_key,
     normalize_country,
     normalize_identifier,
-    person_key,
     split_place,
 )
+from loaders.resolve_pairs import (
+    CANDIDATE_THRESHOLD,
+    MAX_TYPO_EDITS,
+    MERGE_THRESHOLD,
+    MIN_FUZZY_MERGE_LENGTH,
+    compare_keys,
+    same_company,
+)
+from loaders.resolve_persons import PersonResolver
 
 __all__ = [
     "ResolveError",
@@ -69,272 +77,8 @@ __all__ = [
     "Resolver",
 ]
 
-#: Names whose keys score at or above this (0..1, rapidfuzz token-sort ratio) are merged. One
-#: substitution in a 9-letter name scores 0.889; in an 8-letter name 0.875, which stays a
-#: candidate: in short names one letter is as often another company as a typo.
-MERGE_THRESHOLD = 0.88
-#: Pairs scoring from here up to the merge threshold become SAME_AS_CANDIDATE pairs.
-CANDIDATE_THRESHOLD = 0.75
-#: Fuzzy merges need a key of at least this many letters and digits; shorter ones only
-#: become candidates, whatever the score.
-MIN_FUZZY_MERGE_LENGTH = 6
-#: Fuzzy merges allow this many edits (optimal string alignment: a transposition is one).
-MAX_TYPO_EDITS = 1
 # fuzzy hits looked at per missed name
 _FUZZY_LIMIT = 5
-_NUMBERS = re.compile(r"\d+")
-
-
-class ResolveError(LoaderError):
-    """Resolution asked for something that cannot be: an empty id, inconsistent thresholds."""
-
-
-# ---------------------------------------------------------------------------------------------
-# ids
-
-
-def _part(value: Any) -> str:
-    if value.__class__ is str:
-        # the common case, a record id or a key, without the general _text's detours: every
-        # shipment row asks for an id
-        text = value.strip()
-        if not text or text.casefold() in _NULL_WORDS:
-            return ""
-        return text if text.isascii() else unicodedata.normalize("NFC", text)
-    text = _text(value)
-    return "" if text is None else unicodedata.normalize("NFC", text)
-
-
-def make_id(kind: str, *parts: Any) -> str:
-    """Deterministic id: the kind tag, a dash and the sha1 of the kind and parts.
-
-    Parts should already be normalised by the caller (keys, ISO codes); here they are only
-    trimmed and NFC-composed. Missing parts count as empty, but not all of them may be.
-
-    Examples
-    --------
-    >>> make_id("sh", "KG-IM-17") == make_id("sh", " KG-IM-17 ")
-    True
-    >>> make_id("sh", "KG-IM-17")[:3]
-    'sh-'
-    """
-    if not kind or not kind.isalnum():
-        raise ResolveError(f"id kind must be a short alphanumeric tag, got {kind!r}")
-    texts = [_part(p) for p in parts]
-    if not any(texts):
-        raise ResolveError(f"cannot make a {kind!r} id from nothing: all parts are empty")
-    # the unit separator cannot occur in data, so ("a b", "c") and ("a", "b c") differ
-    digest = hashlib.sha1("\x1f".join([kind, *texts]).encode("utf-8")).hexdigest()
-    return f"{kind}-{digest}"
-
-
-def company_id(
-    country: Any,
-    registration_number: Any = None,
-    tax_id: Any = None,
-    name: Any = None,
-) -> str | None:
-    """Id of a company: from (country, registration number), else (country, tax id), else
-    (country, name key); None when none of them is usable.
-
-    Registration and tax numbers share one id space, because a trade record's
-    ``exporter_id`` / ``importer_id`` may be either: a trade party whose id is a company's
-    registration number gets the very id of that registry company.
-
-    Examples
-    --------
-    >>> company_id("Russia", "1027700132195") == company_id("RU", None, "1027700132195")
-    True
-    >>> company_id("RU", name="ООО «Радиоком»") == company_id("RUS", name="Radiokom LLC")
-    True
-    >>> company_id("RU") is None
-    True
-    """
-    code = normalize_country(country) or ""
-    for number in (registration_number, tax_id):
-        ident = normalize_identifier(number)
-        if ident:
-            return make_id("co", code, "id", ident)
-    key = name_key(name)
-    if key:
-        return make_id("co", code, "name", key)
-    return None
-
-
-def person_id(name: Any, country: Any = None, officer_id: Any = None) -> str | None:
-    """Id of a person: from the officer's own id when known, else (name key, country).
-
-    The name key is word-order free, so a nominee director written ``Иванов Иван`` in one
-    registry and ``Ivan Ivanov`` in another is one node on all the boards he sits on.
-
-    Examples
-    --------
-    >>> person_id("Иванов Иван Иванович", "RU") == person_id("IVAN IVANOVICH IVANOV", "RUS")
-    True
-    >>> person_id("Ivan Ivanov", officer_id="AB 123456") == person_id("I. Ivanov", None, "AB123456")
-    True
-    """
-    ident = normalize_identifier(officer_id)
-    if ident:
-        return make_id("pe", "id", ident)
-    key = person_key(name)
-    if key:
-        return make_id("pe", normalize_country(country) or "", "name", key)
-    return None
-
-
-def address_id(text: Any, country: Any) -> str | None:
-    """Id of an address from its :func:`address_key` and country; None for an empty address.
-
-    Examples
-    --------
-    >>> address_id("г. Бишкек, ул. Киевская, д. 77", "KG") == address_id(
-    ...     "Bishkek city, Kievskaya str. 77", "Kyrgyzstan")
-    True
-    """
-    key = address_key(text)
-    if key is None:
-        return None
-    return make_id("ad", normalize_country(country) or "", key)
-
-
-def shipment_id(record_id: Any, source: Any = None) -> str:
-    """Id of a trade record from the source's own line id (and the source, when record ids
-    are only unique within one source).
-
-    Examples
-    --------
-    >>> shipment_id("KG-IM-17") == shipment_id("KG-IM-17")
-    True
-    """
-    if source is None:
-        return make_id("sh", record_id)
-    return make_id("sh", source, record_id)
-
-
-def shipment_ids(record_ids: Sequence[Any], sources: Sequence[Any] | None = None) -> list[str]:
-    """:func:`shipment_id` of each (record id, source) pair: the same ids, made a column at a
-    time.
-
-    A column of plain record ids (text, trimmed, ASCII, no placeholder among them) is hashed
-    as it is, with the source's part made once per distinct source; other columns go value
-    by value through :func:`make_id`.
-
-    Examples
-    --------
-    >>> shipment_ids(["KG-IM-17", "KG-IM-18"], ["kg.csv", "kg.csv"]) == [
-    ...     shipment_id("KG-IM-17", "kg.csv"), shipment_id("KG-IM-18", "kg.csv")]
-    True
-    """
-    record_ids = list(record_ids)
-    sources = [None] * len(record_ids) if sources is None else list(sources)
-    if len(sources) != len(record_ids):
-        raise ResolveError(f"{len(record_ids)} record ids but {len(sources)} sources")
-    plain = all(r.__class__ is str for r in record_ids) and "".join(record_ids).isascii() \
-        and all(map(str.__eq__, record_ids, map(str.strip, record_ids))) \
-        and _NULL_WORDS.isdisjoint(map(str.casefold, record_ids))  # "" is a null word too
-    if not plain:
-        return [shipment_id(r, s) for r, s in zip(record_ids, sources)]
-    sha1 = hashlib.sha1
-    # the text make_id hashes is "sh" and the parts joined by the unit separator
-    prefixes = {s: "sh\x1f" if s is None else f"sh\x1f{_part(s)}\x1f" for s in set(sources)}
-    if len(prefixes) == 1:
-        prefix = next(iter(prefixes.values()))
-        return [f"sh-{sha1((prefix + r).encode()).hexdigest()}" for r in record_ids]
-    return [f"sh-{sha1((prefixes[s] + r).encode()).hexdigest()}"
-            for r, s in zip(record_ids, sources)]
-
-
-# ---------------------------------------------------------------------------------------------
-# pairwise decision
-
-
-def _compare_keys(
-    a: str,
-    b: str,
-    merge_threshold: float,
-    a_latin: Iterable[str] = (),
-    b_latin: Iterable[str] = (),
-) -> tuple[bool, float]:
-    """Merge decision and score (0..1) for two name keys of the same country.
-
-    ``a_latin`` / ``b_latin`` are the :func:`latin_key` spellings behind each key, where a
-    typo is counted when the folded keys differ by more than one edit.
-    """
-    if a == b:
-        return True, 1.0
-    a_joined, b_joined = a.replace(" ", ""), b.replace(" ", "")
-    if a_joined == b_joined:  # "Alfa-Trade" / "AlfaTrade"
-        return True, 1.0
-    score = round(fuzz.token_sort_ratio(a, b) / 100.0, 3)
-    if _NUMBERS.findall(a) != _NUMBERS.findall(b):
-        # Stroy-1 and Stroy-2 are sister companies, never typos of each other
-        return False, score
-    if len(a.split()) != len(b.split()):
-        # an extra word (Elektronika / Elektronika Servis) names another company more often
-        # than it is noise
-        return False, score
-    if min(len(a_joined), len(b_joined)) < MIN_FUZZY_MERGE_LENGTH:
-        return False, score
-    # a typo is one slip (a letter wrong, missing, extra, or two swapped); two slips are as
-    # often another word (Radiotekhnika / Radiomekhanika)
-    if score >= merge_threshold and _one_slip(a, b):
-        return True, score
-    # Folding can hide a slip or double it: a slip inside a loanword stops the word from being
-    # recognised (Servis -> service, Sevris stays), so the folded keys are far apart while the
-    # spellings are one slip apart. The unfolded spellings are then scored too.
-    b_latin = tuple(b_latin)
-    best = 0.0
-    for x in a_latin:
-        for y in b_latin:
-            if _one_slip(x, y):
-                best = max(best, fuzz.ratio(x, y) / 100.0)
-    if best >= merge_threshold:
-        return True, max(score, round(best, 3))
-    return False, score
-
-
-def same_company(
-    a_name: Any,
-    a_country: Any,
-    b_name: Any,
-    b_country: Any,
-    merge_threshold: float = MERGE_THRESHOLD,
-) -> tuple[bool, float]:
-    """The resolver's name decision for two companies: (merge or not, score 0..1).
-
-    Companies in different countries never merge; the score still says how alike the names are.
-    A name that is the other with the place it opens with removed is the same company (score
-    1.0); the resolver asks, besides, that no other company holds that name.
-
-    Examples
-    --------
-    >>> same_company("ООО «Радиоком»", "RU", "RADIOKOM LLC", "Russia")
-    (True, 1.0)
-    >>> same_company("Stroy-1", "RU", "Stroy-2", "RU")[0]
-    False
-    >>> same_company("Ningbo Tianyu Co., Ltd.", "CN", "TIANYU CO LTD", "China")
-    (True, 1.0)
-    """
-    a_key, b_key = name_key(a_name), name_key(b_name)
-    if a_key is None or b_key is None:
-        return False, 0.0
-    a_latin, b_latin = latin_key(a_name), latin_key(b_name)
-    merge, score = _compare_keys(a_key, b_key, merge_threshold,
-                                 (a_latin,) if a_latin else (), (b_latin,) if b_latin else ())
-    a_code, b_code = normalize_country(a_country), normalize_country(b_country)
-    if a_code is None or a_code != b_code:
-        return False, score
-    if not merge:
-        a_split, b_split = split_place(a_name, a_code), split_place(b_name, b_code)
-        if (a_split and b_split is None and a_split[1] == b_key) or \
-                (b_split and a_split is None and b_split[1] == a_key):
-            return True, 1.0
-    return merge, score
-
-
-# ---------------------------------------------------------------------------------------------
-# resolver
 
 
 @dataclass
@@ -346,21 +90,6 @@ class _Entity:
     identifiers: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
-
-
-def _memoised(cache: dict, key: tuple, compute: Callable[[], Any]) -> Any:
-    """``cache[key]``, computed and kept on first use; a key with an unhashable cell (a list
-    from a spreadsheet, say) is computed every time."""
-    try:
-        return cache[key]
-    except (KeyError, TypeError):
-        pass
-    value = compute()
-    try:
-        cache[key] = value
-    except TypeError:
-        pass
-    return value
 
 
 class Resolver:
@@ -428,15 +157,8 @@ class Resolver:
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
         self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
         self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
-        # people: id -> person, (country, person key) -> persons, and per person its ids and
-        # keys; (country, key without the patronymic) -> persons known under the full key
-        self._person_by_id: dict[str, str] = {}
-        self._person_by_key: dict[tuple[str, str], list[str]] = {}
-        self._person_by_key_anywhere: dict[str, list[str]] = {}
-        self._person_by_short: dict[tuple[str, str], list[str]] = {}
-        self._person_ids: dict[str, set[str]] = {}
-        self._person_keys: dict[str, set[str]] = {}
-        self._person_cache: dict[tuple[Any, Any, Any], str | None] = {}
+        # people: officers, owners and listed persons, a matcher of their own
+        self._persons = PersonResolver()
 
     # -- building from the registry -----------------------------------------------------------
 
@@ -514,9 +236,9 @@ class Resolver:
     def resolve_company(self, name: Any, country: Any, identifier: Any = None) -> str | None:
         """Entity id of a trade party; None when the country or both name and id are junk."""
         if identifier is not None and not isinstance(identifier, str):
-            identifier = None if _text(identifier) is None else identifier
-        return _memoised(self._cache, (name, country, identifier),
-                         lambda: self._resolve(name, country, identifier))
+            identifier = None if cell_text(identifier) is None else identifier
+        return memoised(self._cache, (name, country, identifier),
+                        self._resolve, name, country, identifier)
 
     def resolve_companies(
         self,
@@ -617,9 +339,9 @@ class Resolver:
         merge_ids: dict[str, float] = {}
         near: dict[str, float] = {}
         for choice in dict.fromkeys(found):
-            merge, score = _compare_keys(key, choice, self.merge_threshold,
-                                         (latin,) if latin else (),
-                                         self._latin.get((code, choice), ()))
+            merge, score = compare_keys(key, choice, self.merge_threshold,
+                                        (latin,) if latin else (),
+                                        self._latin.get((code, choice), ()))
             for holder in self._by_key[(code, choice)]:
                 near[holder] = max(score, near.get(holder, 0.0))
                 if merge:
@@ -669,68 +391,7 @@ class Resolver:
         >>> resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", "500100732259") == a
         False
         """
-        return _memoised(self._person_cache, (name, country, officer_id),
-                         lambda: self._resolve_person(name, country, officer_id))
-
-    def _resolve_person(self, name: Any, country: Any, officer_id: Any) -> str | None:
-        code = normalize_country(country) or ""
-        key = person_key(name)
-        ident = normalize_identifier(officer_id)
-        if key is None and ident is None:
-            return None
-        if ident and ident in self._person_by_id:
-            person = self._person_by_id[ident]
-            self._add_person_key(person, code, key)
-            return person
-        if key is not None:
-            holders = self._person_by_key.get((code, key)) or self._short_form_holders(code, key)
-            if not holders and not code:
-                # no country given: the name in whatever country it is known, if in one only
-                holders = self._person_by_key_anywhere.get(key, [])
-            if len(holders) == 1:
-                person = holders[0]
-                known = self._person_ids[person]
-                if not (ident and known and ident not in known):
-                    return self._attach_person(person, code, key, ident)
-        person = person_id(name, code, ident)
-        assert person is not None  # there is a key or an id
-        self._person_ids.setdefault(person, set())
-        self._person_keys.setdefault(person, set())
-        return self._attach_person(person, code, key, ident)
-
-    def _short_form_holders(self, code: str, key: str) -> list[str]:
-        """Persons known under this name with its patronymic added or taken away."""
-        short = _without_patronymic(key)
-        if short is None:
-            # perhaps the short form of a full name seen before
-            return self._person_by_short.get((code, key), [])
-        # a full name: the person seen under its short form, unless seen under another
-        # patronymic (Ivanov Ivan Petrovich is not Ivanov Ivan Sergeevich)
-        return [p for p in self._person_by_key.get((code, short), [])
-                if all(k in (key, short) or _without_patronymic(k) != short
-                       for k in self._person_keys[p])]
-
-    def _attach_person(self, person: str, code: str, key: str | None, ident: str | None) -> str:
-        if ident:
-            owner = self._person_by_id.setdefault(ident, person)
-            if owner == person:
-                self._person_ids[person].add(ident)
-        self._add_person_key(person, code, key)
-        return person
-
-    def _add_person_key(self, person: str, code: str, key: str | None) -> None:
-        if key is None or key in self._person_keys[person]:
-            return
-        self._person_keys[person].add(key)
-        for holders in (self._person_by_key.setdefault((code, key), []),
-                        self._person_by_key_anywhere.setdefault(key, [])):
-            if person not in holders:
-                holders.append(person)
-        short = _without_patronymic(key)
-        if short is not None:
-            holders = self._person_by_short.setdefault((code, short), [])
-            if person not in holders:
-                holders.append(person)
+        return self._persons.resolve(name, country, officer_id)
 
     # -- bookkeeping ----------------------------------------------------------------------------
 
@@ -852,36 +513,6 @@ class Resolver:
         return len(self._entities)
 
 
-def _one_slip(a: str, b: str) -> bool:
-    """At most one slip of the pen apart, and not one that turns a word into another word: one
-    letter is the whole of an enterprise kind (НПО and НПП Радиоприбор are two enterprises) or
-    of a one-letter word (Radiotekhnika M and Radiotekhnika N are sister companies)."""
-    if OSA.distance(a, b, score_cutoff=MAX_TYPO_EDITS) > MAX_TYPO_EDITS:
-        return False
-    a_markers, b_markers = _marker_words(a), _marker_words(b)
-    # a marker word on one side only is a marker with a slip in it (Zavod / Zvod)
-    return not (a_markers - b_markers and b_markers - a_markers)
-
-
-def _marker_words(key: str) -> Counter[str]:
-    return Counter(word for word in key.split() if len(word) == 1 or word in _ENTERPRISE_KEYS)
-
-
-# Patronymics as they end in a person key (folded Latin): Russian -ovich/-evich/-ich and
-# -ovna/-evna/-ichna, Kazakh -uly/-kyzy, Azerbaijani -oglu/-ogly.
-_PATRONYMIC = re.compile(r"(?:vich|vna|ichna|ich|uli|kizi|oglu|ogli)$")
-
-
-def _without_patronymic(key: str) -> str | None:
-    """The person key without its patronymic, when it has exactly one and two words stay."""
-    words = key.split()
-    patronymics = [w for w in words if _PATRONYMIC.search(w)]
-    if len(words) < 3 or len(patronymics) != 1:
-        return None
-    words.remove(patronymics[0])
-    return " ".join(words)
-
-
 def _sort_tokens(key: str) -> str:
     return " ".join(sorted(key.split()))
 
@@ -891,5 +522,5 @@ def _split_aliases(aliases: Any) -> list[Any]:
         return []
     if isinstance(aliases, (list, tuple, set)):
         return list(aliases)
-    text = _text(aliases)
+    text = cell_text(aliases)
     return [] if text is None else [a for a in text.split(";") if a.strip()]

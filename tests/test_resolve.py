@@ -12,20 +12,17 @@ import pytest
 
 from loaders import LoaderError
 from loaders.columns import RESOLVED
-from loaders.normalize import identifier_checksum_ok, name_key
-from loaders.resolve import (
-    CANDIDATE_THRESHOLD,
-    MERGE_THRESHOLD,
-    Resolver,
+from loaders.ids import (
     ResolveError,
     address_id,
     company_id,
     make_id,
     person_id,
-    same_company,
     shipment_id,
     shipment_ids,
 )
+from loaders.normalize import identifier_checksum_ok, name_key
+from loaders.resolve import CANDIDATE_THRESHOLD, MERGE_THRESHOLD, Resolver, same_company
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
