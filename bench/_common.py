@@ -137,13 +137,14 @@ def managed_server(heap: str | None = None, pagecache: str | None = None, keep: 
     directory is new, the port free; the server is stopped and its home removed at the end.
     """
     from graph import server
+    from tracegraph.settings import server_config
 
     home = Path(tempfile.mkdtemp(prefix="tracegraph-bench-"))
     saved = {k: os.environ.get(k) for k in (*_CONNECTION_VARS, "TRACEGRAPH_HOME")}
     for name in _CONNECTION_VARS:
         os.environ.pop(name, None)
     os.environ["TRACEGRAPH_HOME"] = str(home)
-    config = server.ServerConfig.from_env()
+    config = server_config()
     if heap:
         config.heap = heap
     if pagecache:
@@ -168,7 +169,7 @@ def connect_to(config, status):
     from graph.connection import ConnectionSettings, connect
 
     return connect(ConnectionSettings(status.uri, server.USER, server.read_password(config),
-                                      None, managed=True))
+                                      None, managed=True, server_config=config))
 
 
 def server_env(config, status) -> dict:
@@ -181,9 +182,11 @@ def server_env(config, status) -> dict:
 def connect_from_env():
     from graph import server
     from graph.connection import ConnectionSettings, connect
+    from tracegraph.settings import server_config
 
     return connect(ConnectionSettings(os.environ["BENCH_NEO4J_URI"], server.USER,
-                                      os.environ["BENCH_NEO4J_PASSWORD"], None, managed=True))
+                                      os.environ["BENCH_NEO4J_PASSWORD"], None, managed=True,
+                                      server_config=server_config()))
 
 
 def world(rows: int, seed: int, folder: Path):

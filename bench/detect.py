@@ -7,11 +7,11 @@ graph/read.py:
     /tmp/venv/bin/python bench/detect.py --rows 100000 --naive qpp,varlength
 
 For each size a seeded world is generated once (kept under --data-dir) and loaded with
-``graph.load.load_files`` into a fresh managed server (the load is not timed here: see
+``tracegraph.jobs.load.load_files`` into a fresh managed server (the load is not timed here: see
 bench/load.py). Then, on the same graph in the same run:
 
 fast
-    ``queries.detect.detect_chains(graph)`` as ``tracegraph chains`` runs it: read what chain
+    ``tracegraph.jobs.detect.detect_chains(graph)`` as ``tracegraph chains`` runs it: read what chain
     finding needs from Neo4j (``read_chain_frames``: only shipments into or out of companies
     that both import and export, the only ones that can be chain steps, and only the columns
     it looks at), ``find_chains`` (vectorised range join, split consignments, scoring), write
@@ -78,7 +78,7 @@ NAIVE = {
 
 
 def run_fast(graph, pid: int, full_read: bool = False) -> dict:
-    import queries.detect as detect
+    import tracegraph.jobs.detect as detect
 
     split = {"read_frames_s": 0.0, "find_chains_s": 0.0}
     read_frames, find_chains = detect.read_frames, detect.find_chains
@@ -163,7 +163,7 @@ def main(argv=None) -> None:
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args(argv)
     _common.use_code(None)
-    from graph.load import load_files
+    from tracegraph.jobs.load import load_files
 
     print(f"command: {_common.command_line()}")
     print(f"date: {_common.now()}  cpus: {os.cpu_count()}  load: {_common.load_now()}")

@@ -9,7 +9,7 @@ loaders/):
 For each size a seeded world is generated once (kept under --data-dir), then:
 
 real
-    ``graph.load.load_files`` on companies, officers, watchlist and shipments, as
+    ``tracegraph.jobs.load.load_files`` on companies, officers, watchlist and shipments, as
     ``tracegraph load --no-bulk`` runs it: parse, validate, resolve, write (entities,
     shipments with EXPORTED / IMPORTED_BY / OF_GOODS / FROM_SOURCE), mirror pairing,
     TRADES_WITH rebuild: the transactional path.
@@ -119,8 +119,9 @@ class ServerCpu:
 
 def run_real(args, paths, bulk: bool = False) -> dict:
     from graph import server
-    from graph.load import load_files
+    from tracegraph.jobs.load import load_files
     from queries.reference import chpl_tiers
+    from tracegraph.settings import server_config
 
     graph = _common.connect_from_env()
     hs_info = {hs6: {"chpl_tier": tier} for hs6, tier in chpl_tiers().items()}
@@ -135,7 +136,7 @@ def run_real(args, paths, bulk: bool = False) -> dict:
     if args.parallel:
         kwargs["parallel"] = args.parallel
     with tempfile.TemporaryDirectory() as out:
-        with _common.RssSampler() as rss, ServerCpu(server.ServerConfig.from_env()) as cpu, \
+        with _common.RssSampler() as rss, ServerCpu(server_config()) as cpu, \
                 _common.Meter(None if bulk else pid) as meter:
             report = load_files(graph, _files(paths), report_path=Path(out) / "report.json",
                                 hs_info=hs_info, **kwargs)
@@ -194,8 +195,8 @@ def run_admin_import(args, paths, config) -> dict:
         columns = next(csv.reader(fh))
     header.write_text(",".join(f"{c}:ID" if c == "record_id" else c for c in columns) + "\n",
                       encoding="utf-8")
-    command = [server._java(), "-cp", str(config.lib_dir / "*"), server.ADMIN_CLASS,
-               "database", "import", "full", "--overwrite-destination=true",
+    command = [server._java(config.java_home), "-cp", str(config.lib_dir / "*"),
+               server.ADMIN_CLASS, "database", "import", "full", "--overwrite-destination=true",
                f"--nodes=Shipment={header},{paths.shipments}",
                "--skip-duplicate-nodes=true", "--skip-bad-relationships=true",
                "--bad-tolerance=1000000", "--threads=2", "--high-parallel-io=off", "neo4j"]
@@ -221,7 +222,7 @@ def _keep_import_files(folder: Path) -> None:
     """Make the bulk path copy its import files to ``folder`` before removing them."""
     import shutil
 
-    import graph.load
+    import tracegraph.jobs.load
     from graph.bulk import BulkWriter
 
     class KeepingBulkWriter(BulkWriter):
@@ -235,7 +236,7 @@ def _keep_import_files(folder: Path) -> None:
             shutil.copytree(self.folder, folder / "files", dirs_exist_ok=True)
             super().done()
 
-    graph.load.BulkWriter = KeepingBulkWriter
+    tracegraph.jobs.load.BulkWriter = KeepingBulkWriter
 
 
 def run_import_only(folder: Path, config) -> dict:

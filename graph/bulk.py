@@ -2,7 +2,7 @@
 replayed through GraphWriter.
 
 A load into an empty graph on the managed server need not send millions of shipments
-through Cypher. :class:`BulkWriter` takes the calls :func:`graph.load.load_files` makes of a
+through Cypher. :class:`BulkWriter` takes the calls :func:`tracegraph.jobs.load.load_files` makes of a
 GraphWriter (``write_source``, ``write_hs_codes``, ``write``) and
 
 - streams new shipments, with their EXPORTED, IMPORTED_BY, OF_GOODS and FROM_SOURCE edges,
@@ -135,7 +135,7 @@ class BulkWriter:
     graph : Graph
         Connected to the managed server, empty (see :func:`bulk_refusal`).
     config : ServerConfig
-        The managed server's; default from the environment.
+        The managed server's; default: the one ``graph`` was connected through.
     batch_size, parallel : for the GraphWriter that replays the spool.
     kept_columns : shipment columns kept, for the imported rows, in ``groups`` files cut
         by exporter (every shipment of one exporter in one group), read back by
@@ -148,7 +148,7 @@ class BulkWriter:
                  batch_size: int = DEFAULT_BATCH, parallel: int = 1,
                  kept_columns: Iterable[str] = (), groups: int = 1):
         self.graph = graph
-        self.config = config or server.ServerConfig.from_env()
+        self.config = config or graph.settings.server_config
         self.database = graph.database or "neo4j"
         self.replayer = GraphWriter(graph, batch_size=batch_size, parallel=parallel)
         self.folder = self.config.home / "bulk"

@@ -1,9 +1,13 @@
-"""Connect to Neo4j: flags, then NEO4J_* variables, then the managed local server."""
+"""Connect to Neo4j: a server named by its URI, else the managed local server.
+
+The application resolves where to look (flags, then ``NEO4J_*`` variables, then the managed
+server's :class:`~graph.server.ServerConfig`: see ``tracegraph.settings``) and passes it
+here.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import neo4j
 from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
@@ -36,6 +40,9 @@ class ConnectionSettings:
     password: str
     database: str | None
     managed: bool  # True when this is the local server tracegraph runs
+    # the managed server's configuration (what a bulk load stops, imports into and starts)
+    server_config: server.ServerConfig | None = field(default=None, compare=False,
+                                                      repr=False)
 
     def describe(self) -> str:
         where = "managed local server" if self.managed else "configured server"
@@ -44,33 +51,35 @@ class ConnectionSettings:
 
 def resolve_settings(uri: str | None = None, user: str | None = None,
                      password: str | None = None, database: str | None = None,
-                     *, start_local: bool = True, echo=None) -> ConnectionSettings:
-    """Pick the server: explicit values, then ``NEO4J_*`` variables, then the local server.
+                     *, server_config: server.ServerConfig | None = None,
+                     start_local: bool = True, echo=None) -> ConnectionSettings:
+    """Pick the server: the one at ``uri`` when given, else the managed local server that
+    ``server_config`` describes, started if it is not running (unless not ``start_local``).
 
-    When neither names a URI, the managed local server is started if it is not running.
+    The values come already resolved from the application (flags, then ``NEO4J_*``
+    variables): nothing here reads the environment.
     """
-    uri = uri or os.environ.get("NEO4J_URI")
-    user = user or os.environ.get("NEO4J_USER") or "neo4j"
-    password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
-    database = database or os.environ.get("NEO4J_DATABASE") or None
+    user = user or "neo4j"
+    database = database or None
     if uri:
         if password is None:
             raise AuthenticationFailed(
                 f"no password for {uri}: pass --password or set NEO4J_PASSWORD"
             )
         return ConnectionSettings(uri, user, password, database, managed=False)
-    config = server.ServerConfig.from_env()
-    server.recover_unfinished_bulk_load(config, echo=echo)
-    current = server.status(config)
+    if server_config is None:
+        raise ConnectionFailed("no Neo4j URI given and no managed server configured")
+    server.recover_unfinished_bulk_load(server_config, echo=echo)
+    current = server.status(server_config)
     if not current.running:
         if not start_local:
             raise ConnectionFailed(
                 "no Neo4j configured and the local server is not running: "
                 "run 'tracegraph neo4j start' or set NEO4J_URI"
             )
-        current = server.start(config, echo=echo)
-    return ConnectionSettings(current.uri, server.USER, server.read_password(config),
-                              database, managed=True)
+        current = server.start(server_config, echo=echo)
+    return ConnectionSettings(current.uri, server.USER, server.read_password(server_config),
+                              database, managed=True, server_config=server_config)
 
 
 class Graph:
@@ -148,7 +157,10 @@ class Graph:
 
 def connect(settings: ConnectionSettings | None = None, *, schema: bool = True,
             **kwargs) -> Graph:
-    """Open a driver, check it answers, and create the schema if it does not exist."""
+    """Open a driver, check it answers, and create the schema if it does not exist.
+
+    Without ``settings``, ``kwargs`` go to :func:`resolve_settings`.
+    """
     settings = settings or resolve_settings(**kwargs)
     try:
         # counting a role label that no node carries yet is not worth a warning

@@ -48,26 +48,17 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, ClassVar, Literal
 
-import pandas as pd
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
 
 from queries import QueryError
 
 __all__ = [
-    "CATALOG_DIR",
-    "PARAM_TYPES",
-    "CatalogError",
-    "UnknownQuery",
-    "ParameterError",
-    "QueryRunError",
-    "QueryParam",
-    "QueryColumn",
-    "CannedQuery",
-    "parse_query",
-    "load_catalog",
+    "CATALOG_DIR", "PARAM_TYPES", "CatalogError", "UnknownQuery", "ParameterError",
+    "QueryRunError", "QueryParam", "QueryColumn", "CannedQuery", "parse_query", "load_catalog",
     "get_query",
-    "run_query",
 ]
 
 CATALOG_DIR = Path(__file__).resolve().parent / "cypher"
@@ -87,6 +78,8 @@ _LITERAL_OR_COMMENT = re.compile(
 _TRUE = frozenset({"true", "yes", "y", "1", "on"})
 _FALSE = frozenset({"false", "no", "n", "0", "off"})
 _SINGLE_KEYS = ("name", "title", "description")
+# what a param line's default is when its opening quote has no end
+_UNTERMINATED = object()
 
 
 class CatalogError(QueryError):
@@ -105,14 +98,53 @@ class QueryRunError(QueryError):
     """The server failed a canned query, or it returned other columns than it declares."""
 
 
-@dataclass(frozen=True)
-class QueryParam:
-    """One declared parameter of a canned query."""
+class _Entry(BaseModel):
+    """A checked piece of a header; ``_wording`` says pydantic's errors the catalogue's way."""
 
-    name: str
-    type: str
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    # (field, pydantic error type) -> message; {field}, {input} and {name} are filled in
+    _wording: ClassVar[dict[tuple[str, str], str]] = {}
+
+    @classmethod
+    def wording(cls, error: Mapping[str, Any], data: Mapping[str, Any]) -> str:
+        """What is wrong, in one line naming the bad key or value."""
+        if error["type"] == "value_error":  # raised by a validator here, already in our words
+            return str(error["ctx"]["error"])
+        field = str(error["loc"][0]) if error["loc"] else ""
+        template = cls._wording.get((field, error["type"]), "'{field}': {msg}")
+        return template.format(field=field, input=error["input"], name=data.get("name"),
+                               msg=error["msg"])
+
+
+class QueryParam(_Entry):
+    """One declared parameter of a canned query (``// param:``; a ``str`` default is parsed
+    by the type, as on the command line)."""
+
+    name: Annotated[str, Field(pattern=f"^(?:{IDENTIFIER_PATTERN.pattern})$")]
+    type: Literal[PARAM_TYPES]
     default: Any
     description: str
+    _wording = {
+        ("name", "string_pattern_mismatch"): "parameter name '{input}' must be lower_snake_case",
+        ("type", "literal_error"): "parameter '{name}' has unknown type '{input}' "
+                                   f"(expected one of {', '.join(PARAM_TYPES)})",
+    }
+
+    @field_validator("default")
+    @classmethod
+    def _typed(cls, token: Any, info: ValidationInfo) -> Any:
+        kind = info.data.get("type")
+        if kind is None:  # the type is wrong: that is reported instead
+            return token
+        if token is _UNTERMINATED:
+            raise ValueError("unterminated quoted default")
+        try:
+            return _parse_value(kind, token) if isinstance(token, str) else _check_value(
+                kind, token)
+        except ValueError:
+            raise ValueError(
+                f"default {token!r} of parameter '{info.data['name']}' is not {_TYPE_WORDS[kind]}"
+            ) from None
 
     def convert(self, value: object, query: str = "?") -> Any:
         """The value as this parameter's type; a ``str`` is parsed as on the command line."""
@@ -127,12 +159,14 @@ class QueryParam:
             ) from None
 
 
-@dataclass(frozen=True)
-class QueryColumn:
-    """One declared result column of a canned query."""
+class QueryColumn(_Entry):
+    """One declared result column of a canned query (``// column:``)."""
 
-    name: str
+    name: Annotated[str, Field(pattern=f"^(?:{IDENTIFIER_PATTERN.pattern})$")]
     description: str
+    _wording = {
+        ("name", "string_pattern_mismatch"): "column name '{input}' must be lower_snake_case",
+    }
 
 
 @dataclass(frozen=True)
@@ -202,6 +236,12 @@ def parse_query(path: Path | str) -> CannedQuery:
     ------
     CatalogError
         When the header is malformed or disagrees with the query text.
+
+    Examples
+    --------
+    >>> q = parse_query(CATALOG_DIR / "trade-between.cypher")
+    >>> q.title, [p.name for p in q.params]
+    ('Trade between two companies', ['company_a', 'company_b', 'limit'])
     """
     path = Path(path)
     try:
@@ -209,64 +249,18 @@ def parse_query(path: Path | str) -> CannedQuery:
     except (OSError, UnicodeDecodeError) as e:
         raise CatalogError(f"{path}: cannot read: {e}") from e
     lines = source.splitlines()
-
-    fields: dict[str, str] = {}
-    params: list[QueryParam] = []
-    columns: list[QueryColumn] = []
-    # (kind, index into params/columns or key) of the entry a continuation line extends
-    last: tuple[str, Any] | None = None
-    body_start = len(lines)
-    for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        match = _HEADER_LINE.fullmatch(stripped)
-        if not match:
-            # a blank line ends the header too, so the query may open with a comment of its own
-            if stripped or fields or params or columns:
-                body_start = number - 1
-                break
-            continue
-        rest = match.group("rest")
-        where = f"{path.name}:{number}"
-        if not rest.strip():
-            last = None
-            continue
-        continued = _CONTINUATION.match(rest)
-        if continued and last is not None:
-            _extend(last, continued.group("text"), fields, params, columns)
-            continue
-        entry = _ENTRY.match(rest)
-        if not entry:
-            raise CatalogError(f"{where}: expected '// key: value' in the header, got {line!r}")
-        key, value = entry.group("key"), (entry.group("value") or "").strip()
-        if not value:
-            raise CatalogError(f"{where}: '{key}' has no value")
-        if key in _SINGLE_KEYS:
-            if key in fields:
-                raise CatalogError(f"{where}: '{key}' given twice")
-            fields[key] = value
-            last = ("field", key)
-        elif key == "param":
-            params.append(_parse_param(value, where))
-            last = ("param", len(params) - 1)
-        elif key == "column":
-            columns.append(_parse_column(value, where))
-            last = ("column", len(columns) - 1)
-        else:
-            raise CatalogError(
-                f"{where}: unknown header key '{key}' (expected name, title, description, "
-                "param or column)"
-            )
-
+    entries, body_start = _read_header(lines, path.name)
+    header = _validated(_Header, entries, path.name, context={"path": path})
     text = "\n".join(lines[body_start:]).strip()
     # the driver sends one statement; a trailing semicolon is a habit from cypher-shell
     text = text[:-1].rstrip() if text.endswith(";") else text
-    _validate(path, fields, params, columns, text)
+    _check_text(path.name, header.params, text)
     return CannedQuery(
-        name=fields["name"],
-        title=fields["title"],
-        description=fields["description"],
-        params=tuple(params),
-        columns=tuple(columns),
+        name=header.name,
+        title=header.title,
+        description=header.description,
+        params=header.params,
+        columns=header.columns,
         text=text,
         path=path,
     )
@@ -316,74 +310,9 @@ def get_query(name: str, catalog: Mapping[str, CannedQuery] | None = None) -> Ca
         raise UnknownQuery(f"no canned query named '{name}'{hint}") from None
 
 
-def run_query(
-    driver,
-    name: str,
-    params: Mapping[str, object] | None = None,
-    database: str | None = None,
-    catalog: Mapping[str, CannedQuery] | None = None,
-) -> pd.DataFrame:
-    """Run a canned query as a read transaction and return its declared columns.
-
-    Parameters
-    ----------
-    driver : neo4j.Driver
-        An open driver.
-    name : str
-        Catalogue name of the query.
-    params : mapping, optional
-        Parameter values as in :meth:`CannedQuery.bind`; the rest take their defaults.
-    database : str, optional
-        Database name; the server's default when omitted.
-    catalog : mapping, optional
-        Catalogue to look the name up in; the packaged one by default.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Exactly the declared columns, in declared order. Neo4j dates and times come back as
-        ``datetime`` values, lists as Python lists.
-
-    Raises
-    ------
-    UnknownQuery, ParameterError
-        Before anything is sent.
-    QueryRunError
-        When the server refuses or fails the query, or returns other columns.
-    """
-    import neo4j  # the database driver is only needed to run, not to read the catalogue
-    from neo4j.exceptions import DriverError, Neo4jError
-
-    query = get_query(name, catalog)
-    bound = query.bind(params)
-    try:
-        result = driver.execute_query(
-            query.text,
-            parameters_=bound,
-            database_=database,
-            routing_=neo4j.RoutingControl.READ,
-        )
-    except Neo4jError as e:
-        raise QueryRunError(f"query '{name}' failed on the server: {_first_line(e)}") from e
-    except DriverError as e:
-        raise QueryRunError(f"query '{name}' could not be run: {_first_line(e)}") from e
-
-    keys = list(result.keys)
-    if keys != list(query.column_names):
-        raise QueryRunError(
-            f"query '{name}' returned columns {keys} but declares {list(query.column_names)}"
-        )
-    rows = [[_native(value) for value in record.values()] for record in result.records]
-    return pd.DataFrame(rows, columns=keys)
-
-
 _TYPE_WORDS = {
-    "int": "an integer",
-    "float": "a number",
-    "str": "text",
-    "bool": "true or false",
-    "date": "a date YYYY-MM-DD",
-    "list[str]": "a comma-separated list",
+    "int": "an integer", "float": "a number", "str": "text", "bool": "true or false",
+    "date": "a date YYYY-MM-DD", "list[str]": "a comma-separated list",
 }
 
 
@@ -441,80 +370,142 @@ def _check_value(kind: str, value: object) -> Any:
     raise ValueError("")
 
 
-def _parse_param(value: str, where: str) -> QueryParam:
+# --- the header --------------------------------------------------------------------------
+
+
+class _Header(_Entry):
+    """A whole header; validated with ``context={"path": ...}`` (the file must bear its name)."""
+
+    name: Annotated[str, Field(pattern=f"^(?:{NAME_PATTERN.pattern})$")]
+    title: str
+    description: str
+    params: tuple[QueryParam, ...]
+    columns: tuple[QueryColumn, ...] = Field(min_length=1)
+    _wording = {
+        **{(key, "missing"): "header has no '{field}:'" for key in _SINGLE_KEYS},
+        ("name", "string_pattern_mismatch"): "query name '{input}' must be kebab-case",
+        ("columns", "too_short"): "header declares no 'column:'",
+    }
+
+    @field_validator("name")
+    @classmethod
+    def _names_the_file(cls, name: str, info: ValidationInfo) -> str:
+        path = info.context["path"]
+        if path.stem != name or path.suffix != ".cypher":
+            raise ValueError(f"file must be called {name}.cypher, like the query")
+        return name
+
+    @model_validator(mode="after")
+    def _distinct_and_described(self) -> _Header:
+        for kind, items in (("parameter", self.params), ("column", self.columns)):
+            seen: set[str] = set()
+            for item in items:
+                if item.name in seen:
+                    raise ValueError(f"{kind} '{item.name}' declared twice")
+                if not item.description:
+                    # a description may come on continuation lines, so it is checked at the end
+                    raise ValueError(f"{kind} '{item.name}' has no description")
+                seen.add(item.name)
+        return self
+
+
+def _validated(model: type[_Entry], data: dict, where: str, context: dict | None = None) -> Any:
+    """`data` as a `model`; its first error, in the catalogue's words, as a CatalogError."""
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as e:
+        # a missing key is reported before what is wrong with the keys that are there
+        error = min(e.errors(), key=lambda err: err["type"] != "missing")
+        raise CatalogError(f"{where}: {model.wording(error, data)}") from None
+
+
+def _read_header(lines: list[str], filename: str) -> tuple[dict[str, Any], int]:
+    """The header's entries, each line checked as it comes, and the index where the query
+    starts."""
+    fields: dict[str, str] = {}
+    params: list[QueryParam] = []
+    columns: list[QueryColumn] = []
+    # (container, key) of the entry a continuation line extends
+    last: tuple[Any, Any] | None = None
+    body_start = len(lines)
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        match = _HEADER_LINE.fullmatch(stripped)
+        if not match:
+            # a blank line ends the header too, so the query may open with a comment of its own
+            if stripped or fields or params or columns:
+                body_start = number - 1
+                break
+            continue
+        rest = match.group("rest")
+        where = f"{filename}:{number}"
+        if not rest.strip():
+            last = None
+            continue
+        continued = _CONTINUATION.match(rest)
+        if continued and last is not None:
+            _extend(last, continued.group("text"))
+            continue
+        key, value = _entry(rest, line, where)
+        if key in _SINGLE_KEYS:
+            if key in fields:
+                raise CatalogError(f"{where}: '{key}' given twice")
+            fields[key] = value
+            last = (fields, key)
+        elif key == "param":
+            params.append(_validated(QueryParam, _param_parts(value, where), where))
+            last = (params, len(params) - 1)
+        elif key == "column":
+            name, _, description = value.partition(" ")
+            columns.append(_validated(
+                QueryColumn, {"name": name, "description": description.strip()}, where))
+            last = (columns, len(columns) - 1)
+        else:
+            raise CatalogError(f"{where}: unknown header key '{key}' (expected name, title, "
+                               "description, param or column)")
+    return {**fields, "params": params, "columns": columns}, body_start
+
+
+def _entry(rest: str, line: str, where: str) -> tuple[str, str]:
+    """Key and value of a ``// key: value`` line."""
+    entry = _ENTRY.match(rest)
+    if not entry:
+        raise CatalogError(f"{where}: expected '// key: value' in the header, got {line!r}")
+    key, value = entry.group("key"), (entry.group("value") or "").strip()
+    if not value:
+        raise CatalogError(f"{where}: '{key}' has no value")
+    return key, value
+
+
+def _param_parts(value: str, where: str) -> dict[str, Any]:
+    """The words of a param line: name, type, default token (bare or JSON-quoted), description."""
     parts = value.split(None, 2)
     if len(parts) < 3:
         raise CatalogError(f"{where}: expected 'param: <name> <type> <default> <description>'")
     name, kind, rest = parts
-    if not IDENTIFIER_PATTERN.fullmatch(name):
-        raise CatalogError(f"{where}: parameter name '{name}' must be lower_snake_case")
-    if kind not in PARAM_TYPES:
-        raise CatalogError(
-            f"{where}: parameter '{name}' has unknown type '{kind}' "
-            f"(expected one of {', '.join(PARAM_TYPES)})"
-        )
-    token, description = _split_default(rest, where)
-    try:
-        default = _parse_value(kind, token)
-    except ValueError:
-        raise CatalogError(
-            f"{where}: default {token!r} of parameter '{name}' is not {_TYPE_WORDS[kind]}"
-        ) from None
-    return QueryParam(name=name, type=kind, default=default, description=description)
-
-
-def _split_default(rest: str, where: str) -> tuple[str, str]:
-    """The default token (bare word or JSON-quoted string) and the description after it."""
+    token, _, description = rest.partition(" ")
     if rest.startswith('"'):
         try:
             token, end = json.JSONDecoder().raw_decode(rest)
+            description = rest[end:]
         except json.JSONDecodeError:
-            raise CatalogError(f"{where}: unterminated quoted default") from None
-        return token, rest[end:].strip()
-    token, _, description = rest.partition(" ")
-    return token, description.strip()
+            # reported once the name and type are known to be right, as they come first
+            token, description = _UNTERMINATED, ""
+    return {"name": name, "type": kind, "default": token, "description": description.strip()}
 
 
-def _parse_column(value: str, where: str) -> QueryColumn:
-    name, _, description = value.partition(" ")
-    if not IDENTIFIER_PATTERN.fullmatch(name):
-        raise CatalogError(f"{where}: column name '{name}' must be lower_snake_case")
-    return QueryColumn(name=name, description=description.strip())
-
-
-def _extend(last, text, fields, params, columns) -> None:
-    kind, key = last
-    if kind == "field":
-        fields[key] = f"{fields[key]} {text}"
-    elif kind == "param":
-        p = params[key]
-        params[key] = QueryParam(p.name, p.type, p.default, f"{p.description} {text}".strip())
+def _extend(last: tuple[Any, Any], text: str) -> None:
+    container, key = last
+    entry = container[key]
+    if isinstance(entry, str):
+        container[key] = f"{entry} {text}"
     else:
-        c = columns[key]
-        columns[key] = QueryColumn(c.name, f"{c.description} {text}".strip())
+        container[key] = entry.model_copy(
+            update={"description": f"{entry.description} {text}".strip()})
 
 
-def _validate(path: Path, fields, params, columns, text: str) -> None:
-    where = path.name
-    for key in _SINGLE_KEYS:
-        if key not in fields:
-            raise CatalogError(f"{where}: header has no '{key}:'")
-    name = fields["name"]
-    if not NAME_PATTERN.fullmatch(name):
-        raise CatalogError(f"{where}: query name '{name}' must be kebab-case")
-    if path.stem != name or path.suffix != ".cypher":
-        raise CatalogError(f"{where}: file must be called {name}.cypher, like the query")
-    if not columns:
-        raise CatalogError(f"{where}: header declares no 'column:'")
-    for kind, items in (("parameter", params), ("column", columns)):
-        seen: set[str] = set()
-        for item in items:
-            if item.name in seen:
-                raise CatalogError(f"{where}: {kind} '{item.name}' declared twice")
-            if not item.description:
-                # a description may come on continuation lines, so it is checked at the end
-                raise CatalogError(f"{where}: {kind} '{item.name}' has no description")
-            seen.add(item.name)
+def _check_text(where: str, params: tuple[QueryParam, ...], text: str) -> None:
+    """The query is there and uses exactly the declared parameters."""
     if not text:
         raise CatalogError(f"{where}: no query after the header")
     used = set(_PARAM_USE.findall(_LITERAL_OR_COMMENT.sub(" ", text)))
@@ -528,20 +519,3 @@ def _validate(path: Path, fields, params, columns, text: str) -> None:
         raise CatalogError(
             f"{where}: declared parameter(s) never used: " + ", ".join(sorted(declared - used))
         )
-
-
-def _first_line(error: Exception) -> str:
-    text = str(getattr(error, "message", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
-
-
-def _native(value: Any) -> Any:
-    """Driver values as plain Python: neo4j dates and times become ``datetime`` ones."""
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    to_native = getattr(value, "to_native", None)
-    if callable(to_native):
-        return to_native()
-    return value

@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from queries import QueryError
-from queries.chains import DetectionInputError, company_table, prepare_shipments
 from queries.reference import (
     DESTINATIONS,
     DUAL_USE_CHAPTERS,
@@ -30,6 +29,7 @@ from queries.reference import (
     TRANSIT,
     chpl_tiers,
 )
+from queries.shipments import DetectionInputError, company_table, prepare_shipments
 
 __all__ = ["FRONT_COLUMNS", "FLAGS", "score_fronts"]
 

@@ -41,6 +41,7 @@ from queries import QueryError
 
 __all__ = [
     "NetworkInputError",
+    "suspect_subgraph",
     "TRADES_WITH",
     "OFFICER_OF",
     "OWNS",
@@ -482,3 +483,42 @@ def _listed_ownership(graph: nx.Graph, listed: set[Hashable]) -> dict[Hashable, 
         if not newly:
             return pct
         blocked |= newly
+
+
+_SUSPECT_ROLES = frozenset({"FrontSuspect", "Intermediary", "DefenceBuyer", "Listed"})
+
+
+def suspect_subgraph(g: nx.MultiDiGraph, roles=_SUSPECT_ROLES) -> nx.MultiDiGraph:
+    """The entities holding one of ``roles``, with the persons, addresses and companies
+    directly linked to them: the graph in which communities of suspects are looked for.
+
+    Parameters
+    ----------
+    g : networkx.MultiDiGraph
+        A projection whose nodes carry ``roles`` (a list of role labels).
+    roles : iterable of str
+        The roles that make a node a suspect.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        A copy holding the suspects and their direct neighbours, with the links among them.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("co-a", roles=["FrontSuspect"]); g.add_node("pe-x", roles=[])
+    >>> g.add_node("co-far", roles=[]); g.add_node("co-b", roles=[])
+    >>> g.add_edge("pe-x", "co-a"); g.add_edge("co-far", "co-b")
+    0
+    0
+    >>> sorted(suspect_subgraph(g))
+    ['co-a', 'pe-x']
+    """
+    roles = set(roles)
+    core = {n for n, data in g.nodes(data=True) if roles & set(data.get("roles") or ())}
+    keep = set(core)
+    for n in core:
+        keep.update(g.predecessors(n))
+        keep.update(g.successors(n))
+    return g.subgraph(keep).copy()

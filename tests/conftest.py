@@ -43,12 +43,13 @@ def _managed_server_in(home: Path):
     """The managed server with ``home`` as TRACEGRAPH_HOME, no connection variables from the
     shell; stopped and the environment restored on exit."""
     from graph import server
+    from tracegraph.settings import server_config
 
     patch = pytest.MonkeyPatch()
     patch.setenv("TRACEGRAPH_HOME", str(home))
     for name in _CONNECTION_VARS:
         patch.delenv(name, raising=False)
-    config = server.ServerConfig.from_env()
+    config = server_config()
     try:
         server.start(config)
         yield config
@@ -75,8 +76,9 @@ def neo4j_server(managed_server, tmp_path_factory):
 def graph(neo4j_server):
     """A connected graph.connection.Graph on the session's server, schema created."""
     from graph.connection import connect
+    from tracegraph.settings import connection_settings
 
-    with connect() as connected:
+    with connect(connection_settings()) as connected:
         yield connected
 
 

@@ -14,10 +14,11 @@ import pytest
 from click.testing import CliRunner
 
 from graph import server
-from graph.connection import connect, resolve_settings
-from graph.load import load_files
+from graph.connection import connect
+from tracegraph.jobs.load import load_files
 from loaders.world import generate_world
 from tracegraph.cli import cli
+from tracegraph.settings import connection_settings, server_config
 
 @pytest.fixture(scope="module")
 def bulk_server(managed_server, tmp_path_factory):
@@ -30,7 +31,7 @@ def bulk_server(managed_server, tmp_path_factory):
 def bulk_graph(bulk_server, tmp_path, monkeypatch):
     """An empty graph on the module's server; rejects files land in tmp_path."""
     monkeypatch.chdir(tmp_path)
-    with connect() as graph:
+    with connect(connection_settings()) as graph:
         graph.reset()
         yield graph
 
@@ -92,7 +93,7 @@ def test_bulk_load_gives_the_graph_of_the_transactional_one(bulk_graph, world, t
     assert report["entities"] == plain["entities"] and report["derived"] == plain["derived"]
     assert bulk_graph.stats() == expected_stats
     assert dump(bulk_graph) == expected
-    assert not server.ServerConfig.from_env().bulk_marker.exists()
+    assert not server_config().bulk_marker.exists()
 
     # loading again: the graph is no longer empty, so the transactional path, which
     # finds everything there already
@@ -126,7 +127,7 @@ def _in_replay(config) -> bool:
     if not config.bulk_marker.exists() or _in_import(config) is False:
         return False
     try:  # never starting the server: the load does that
-        with connect(resolve_settings(start_local=False), schema=False) as graph:
+        with connect(connection_settings(start_local=False), schema=False) as graph:
             return graph.read("MATCH (s:Shipment) RETURN count(s) AS n")[0]["n"] > 0
     except Exception:
         return False
@@ -159,7 +160,7 @@ def test_killed_bulk_load_run_again_ends_in_the_same_graph(bulk_graph, bulk_serv
     result = CliRunner().invoke(cli, ["load", "--bulk", *world], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "did not finish" in result.output  # the warning, on stderr (mixed in here)
-    with connect() as graph:
+    with connect(connection_settings()) as graph:
         assert dump(graph) == expected
 
 
@@ -175,9 +176,9 @@ def test_failed_import_names_the_reason_and_leaves_the_graph_empty(bulk_graph, w
     assert result.exit_code != 0
     errors = [line for line in result.output.splitlines() if line.startswith("Error")]
     assert len(errors) == 1 and "no-such-file.csv" in errors[0], result.output
-    assert not server.ServerConfig.from_env().bulk_marker.exists()
+    assert not server_config().bulk_marker.exists()
     monkeypatch.undo()  # the import runs again as it is (and the working directory is back)
-    with connect() as graph:
+    with connect(connection_settings()) as graph:
         assert not any(graph.stats()["nodes"].values())
         report = load_files(graph, world, bulk=True, report_path=tmp_path / "report.json")
         assert report["path"] == "bulk"

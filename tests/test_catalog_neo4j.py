@@ -19,8 +19,8 @@ from queries.catalog import (
     QueryRunError,
     load_catalog,
     parse_query,
-    run_query,
 )
+from tracegraph.jobs.query import run_query
 
 pytestmark = pytest.mark.neo4j
 
@@ -175,7 +175,7 @@ def catalog_graph(graph):
 
 
 def _run(catalog_graph, name, params=None) -> pd.DataFrame:
-    return run_query(catalog_graph.driver, name, params or {}, database=catalog_graph.database)
+    return run_query(catalog_graph, name, params or {})
 
 
 # --- every query ---------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def _one_query_catalog(tmp_path: Path, body: str) -> dict:
 def test_run_query_wraps_server_errors(catalog_graph, tmp_path):
     catalog = _one_query_catalog(tmp_path, "MATCH (c:Company) RETURN count(c) AS n LIMT $limit")
     with pytest.raises(QueryRunError, match="broken-question") as caught:
-        run_query(catalog_graph.driver, "broken-question", {}, catalog_graph.database, catalog)
+        run_query(catalog_graph, "broken-question", {}, catalog)
     assert "\n" not in str(caught.value)
 
 
@@ -416,13 +416,13 @@ def test_run_query_checks_the_returned_columns(catalog_graph, tmp_path):
         tmp_path, "MATCH (c:Company) RETURN count(c) AS companies LIMIT $limit"
     )
     with pytest.raises(QueryRunError, match=r"returned columns \['companies'\]"):
-        run_query(catalog_graph.driver, "broken-question", {}, catalog_graph.database, catalog)
+        run_query(catalog_graph, "broken-question", {}, catalog)
 
 
 def test_run_query_refuses_to_write(catalog_graph, tmp_path):
     catalog = _one_query_catalog(tmp_path, "CREATE (c:Company {id: 'x'}) RETURN $limit AS n")
     with pytest.raises(QueryRunError):
-        run_query(catalog_graph.driver, "broken-question", {}, catalog_graph.database, catalog)
+        run_query(catalog_graph, "broken-question", {}, catalog)
     assert catalog_graph.read("MATCH (c:Company {id: 'x'}) RETURN count(c) AS n")[0]["n"] == 0
 
 

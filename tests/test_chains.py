@@ -7,14 +7,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from queries.chains import (
-    CHAIN_COLUMNS,
-    LINK_COLUMNS,
-    DetectionInputError,
-    collapse_mirrors,
-    find_chains,
-)
+from queries.chains import CHAIN_COLUMNS, LINK_COLUMNS, find_chains
 from queries.reference import CHAIN_MIN_SCORE
+from queries.shipments import DetectionInputError, collapse_mirrors
 
 CHIPS = "854231"       # CHPL tier 1
 FURNITURE = "940360"   # not on the CHPL
@@ -354,10 +349,10 @@ def test_reading_only_pass_through_trade_finds_the_same_chains(clean_graph, tmp_
     """``detect_chains`` reads only shipments into or out of companies that both import and
     export; on a generated world (most companies only buy or only sell) that must give what
     the full read gives, chain for chain and link for link, whatever the parameters."""
-    from graph.load import load_files
     from graph.read import read_frames
     from loaders.world import generate_world
-    from queries.detect import detect_chains, read_chain_frames
+    from tracegraph.jobs.detect import detect_chains, read_chain_frames
+    from tracegraph.jobs.load import load_files
 
     paths = generate_world(tmp_path / "world", seed=3, n_shipments=6000)
     load_files(clean_graph, [paths.companies, paths.officers, paths.watchlist, paths.shipments],

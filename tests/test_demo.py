@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from queries.reference import FRONT_SUSPECT_SCORE
 from tracegraph.cli import cli
-from tracegraph.commands.demo import TOP
+from tracegraph.jobs.demo import TOP
 
 try:  # tests/ on sys.path (pytest's default "prepend" import mode, no tests/__init__.py)
     from browser import Browser

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from graph.load import load_files
+from tracegraph.jobs.load import load_files
 from loaders.world import generate_world
 from tracegraph.cli import cli
 

@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from graph import server
 from graph.schema import NODES, ROLE_LABELS, RELATIONSHIPS, schema_statements
 from tracegraph.cli import cli
+from tracegraph.settings import server_config
 
 
 def _invoke(*args, input=None, env=None):
@@ -191,7 +192,7 @@ def test_server_that_dies_at_start_shows_log_tail(neo4j_server, tmp_path, monkey
     result = _invoke("neo4j", "start")
     assert result.exit_code == 1
     assert "exited at start" in result.output and "log tail" in result.output
-    assert server.status(server.ServerConfig.from_env()).running is False
+    assert server.status(server_config()).running is False
 
 
 def test_unfinished_bulk_load_is_dropped_only_when_its_process_is_gone(tmp_path, capsys):

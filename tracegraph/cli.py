@@ -22,6 +22,11 @@ def cli() -> None:
     Example:
         tracegraph demo --out demo-out
     """
+    from loaders.normalize import use_cache_dir
+    from tracegraph.settings import cache_dir
+
+    # rigour's territory table is built once per machine, not once per command
+    use_cache_dir(cache_dir())
 
 
 def _register_commands() -> None:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 import click
 
 from graph import GraphError
-from graph.connection import Graph, connect, resolve_settings
+from graph.connection import Graph, connect
+from tracegraph.settings import connection_settings
 
 FORMATS = ("csv", "jsonl", "table")
 
@@ -47,8 +48,8 @@ class _LazyGraph:
 
     def _connect(self) -> Graph:
         if self._graph is None:
-            self._graph = connect(resolve_settings(*self._settings,
-                                                   echo=lambda m: click.echo(m, err=True)))
+            self._graph = connect(connection_settings(*self._settings,
+                                                      echo=lambda m: click.echo(m, err=True)))
         return self._graph
 
     def __getattr__(self, name):

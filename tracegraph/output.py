@@ -1,14 +1,26 @@
-"""Write a result frame as CSV, JSON lines or a terminal table (CONTRACT.md "Outputs")."""
+"""Write a result frame as CSV, JSON lines or a terminal table (CONTRACT.md "Outputs").
+
+Text comes from investigators' files and can be built to attack whoever opens the result:
+a CSV cell starting with ``= + - @``, a tab or a carriage return is prefixed with ``'`` so a
+spreadsheet shows it as text instead of running it (OWASP "CSV injection"); a terminal
+table drops control characters and bidirectional overrides, which could rewrite what the
+screen shows. JSON lines stay verbatim: they are for programs.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
 
 import click
 import pandas as pd
+from tabulate import tabulate
+
+__all__ = ["write_frame", "save_frame", "frame_text", "table_text", "spreadsheet_safe",
+           "terminal_safe"]
 
 
 def _cell(value):
@@ -28,23 +40,62 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).map(_cell) if len(frame) else frame
 
 
-def write_frame(frame: pd.DataFrame, fmt: str = "csv", out: str | Path | None = None) -> None:
-    """Write ``frame`` to ``out`` (a path) or standard output."""
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# C0 and C1 controls (tab and newline included: a table cell is one line) and the Unicode
+# bidirectional embeddings, overrides and isolates
+_UNSAFE_ON_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def spreadsheet_safe(value):
+    """A text cell that a spreadsheet shows as text, never runs as a formula.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://x","y")'))
+    '=HYPERLINK("http://x","y")
+    >>> spreadsheet_safe("Radiokom LLC"), spreadsheet_safe(-3.5)
+    ('Radiokom LLC', -3.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` without control characters and bidirectional overrides.
+
+    >>> terminal_safe("ACME\u202eCLL\x1b[2J")
+    'ACMECLL[2J'
+    """
+    return _UNSAFE_ON_TERMINAL.sub("", text)
+
+
+def frame_text(frame: pd.DataFrame, fmt: str = "csv") -> str:
+    """``frame`` as the text of one output format: ``csv``, ``jsonl`` or ``table``."""
     frame = _plain(frame)
     if fmt == "csv":
-        text = frame.to_csv(index=False)
-    elif fmt == "jsonl":
-        text = "".join(
-            json.dumps(row, ensure_ascii=False, default=str) + "\n"
-            for row in frame.to_dict(orient="records")
-        )
-    else:
-        text = _table(frame)
+        # CRLF ends a record (RFC 4180): with it a bare CR inside a cell is quoted too
+        safe = frame.map(spreadsheet_safe) if len(frame) else frame
+        return safe.to_csv(index=False, lineterminator="\r\n")
+    if fmt == "jsonl":
+        return "".join(json.dumps(row, ensure_ascii=False, default=str) + "\n"
+                       for row in frame.to_dict(orient="records"))
+    return _table(frame)
+
+
+def save_frame(frame: pd.DataFrame, fmt: str, out: str | Path) -> Path:
+    """Write ``frame`` to the file ``out``; return its path."""
+    path = Path(out)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(frame_text(frame, fmt), encoding="utf-8")
+    return path
+
+
+def write_frame(frame: pd.DataFrame, fmt: str = "csv", out: str | Path | None = None) -> None:
+    """Write ``frame`` to ``out`` (a path, saying so on standard error) or standard output."""
     if out:
-        Path(out).write_text(text, encoding="utf-8")
+        save_frame(frame, fmt, out)
         click.echo(f"wrote {len(frame)} rows to {out}", err=True)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(frame_text(frame, fmt))
 
 
 def _shown(value) -> str:
@@ -55,14 +106,20 @@ def _shown(value) -> str:
     return str(value)
 
 
+def _truncated(text: str, max_width: int) -> str:
+    return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+
+def table_text(rows, headers, max_width: int = 48) -> str:
+    """``rows`` under ``headers`` as an aligned terminal table, long cells cut at
+    ``max_width`` characters; every terminal table of tracegraph goes through here."""
+    cells = [[_truncated(terminal_safe(_shown(v)), max_width) for v in row] for row in rows]
+    # cells are already text: tabulate must not re-parse "1,234.00" or "0012" as numbers
+    return tabulate(cells, headers=[terminal_safe(str(h)) for h in headers], tablefmt="simple",
+                    disable_numparse=True) + "\n"
+
+
 def _table(frame: pd.DataFrame, max_width: int = 48) -> str:
     if frame.empty:
         return "(no rows)\n"
-    cells = [[_shown(v) for v in row] for row in frame.itertuples(index=False)]
-    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in row] for row in cells]
-    headers = list(map(str, frame.columns))
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
+    return table_text(frame.itertuples(index=False), frame.columns, max_width)

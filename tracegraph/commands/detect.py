@@ -7,19 +7,8 @@ import click
 from queries import reference as ref
 from tracegraph.options import chain_options, neo4j_options, output_options
 from tracegraph.output import write_frame
-
-
-def _key_values(pairs: tuple[str, ...], option: str) -> dict[str, float]:
-    values = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        try:
-            values[key.strip()] = float(value)
-        except ValueError:
-            raise click.BadParameter(f"{pair!r} is not NAME=NUMBER", param_hint=option) from None
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not NAME=NUMBER", param_hint=option)
-    return values
+from tracegraph.params import KEY_NUMBER, pairs_dict
+from tracegraph.progress import TerminalProgress
 
 
 @click.command("chains")
@@ -41,9 +30,10 @@ def chains_command(chain_params, min_score, fmt, out, graph) -> None:
     Example:
         tracegraph chains --hs 8542 --min-score 0.6 --format table
     """
-    from queries.detect import detect_chains
+    from tracegraph.jobs.detect import detect_chains
 
-    result = detect_chains(graph, min_score=min_score, **chain_params)
+    with TerminalProgress() as progress:
+        result = detect_chains(graph, min_score=min_score, progress=progress, **chain_params)
     write_frame(result.chains, fmt, out)
 
 
@@ -54,7 +44,7 @@ def chains_command(chain_params, min_score, fmt, out, graph) -> None:
               show_default=True, help="Leave out companies scoring below this.")
 @click.option("--suspect-score", type=click.FloatRange(0, 1), default=ref.FRONT_SUSPECT_SCORE,
               show_default=True, help="Label companies scoring at least this FrontSuspect.")
-@click.option("--weight", "weights", multiple=True, metavar="FLAG=W",
+@click.option("--weight", "weights", multiple=True, metavar="FLAG=W", type=KEY_NUMBER,
               help="Override a red flag's weight, e.g. SHARED_ADDRESS=0.2 (repeat).")
 @output_options()
 @neo4j_options
@@ -70,15 +60,17 @@ def fronts_command(since, min_score, suspect_score, weights, fmt, out, graph) ->
     Example:
         tracegraph fronts --min-score 0.5 --format table
     """
-    from queries.detect import detect_fronts
+    from tracegraph.jobs.detect import detect_fronts
 
-    overrides = _key_values(weights, "--weight")
+    overrides = pairs_dict(weights)
     unknown = sorted(set(overrides) - set(ref.FRONT_WEIGHTS))
     if unknown:
         raise click.BadParameter(f"unknown flag {', '.join(unknown)}; flags: "
                                  f"{', '.join(sorted(ref.FRONT_WEIGHTS))}", param_hint="--weight")
-    fronts = detect_fronts(graph, since=since, min_score=min_score, suspect_score=suspect_score,
-                           weights={**ref.FRONT_WEIGHTS, **overrides} if overrides else None)
+    with TerminalProgress() as progress:
+        fronts = detect_fronts(graph, since=since, min_score=min_score,
+                               suspect_score=suspect_score, progress=progress,
+                               weights={**ref.FRONT_WEIGHTS, **overrides} if overrides else None)
     write_frame(fronts, fmt, out)
 
 

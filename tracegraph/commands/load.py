@@ -65,7 +65,7 @@ def load_command(files, kind, profile, report_path, bulk, graph) -> None:
         tracegraph load eu-32014R0269.csv --profile eu-sanctions
         tracegraph load --bulk companies.csv shipments-2023.csv.gz
     """
-    from graph.load import load_files
+    from tracegraph.jobs.load import load_files
     from queries.reference import chpl_tiers
 
     progress = _Progress(sys.stderr.isatty())

@@ -8,6 +8,8 @@ import click
 
 from queries import QueryError
 from tracegraph.options import chain_options, neo4j_options
+from tracegraph.params import KEY_VALUE, pairs_dict
+from tracegraph.progress import TerminalProgress
 
 
 @click.command("map")
@@ -15,7 +17,7 @@ from tracegraph.options import chain_options, neo4j_options
 @click.option("--entity", "entity_id", metavar="ID", help="An entity id: its neighbourhood.")
 @click.option("--query", "query_name", metavar="NAME", help="A catalogued query's result.")
 @click.option("--fronts", is_flag=True, help="The front-company suspects and what links them.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", type=KEY_VALUE,
               help="A parameter of --query (repeat).")
 @click.option("--depth", type=click.IntRange(1, 4), default=2, show_default=True,
               help="Hops around --entity.")
@@ -39,18 +41,20 @@ def map_command(chain_id, entity_id, query_name, fronts, params, depth, max_node
         tracegraph map --fronts --out fronts.html
         tracegraph map --entity co-1a2b... --depth 2 --out neighbourhood.html
     """
-    from queries import maps
+    from tracegraph.jobs import maps
     from viz import write_map
 
     chosen = [bool(chain_id), bool(entity_id), bool(query_name), fronts]
     if sum(chosen) != 1:
         raise click.UsageError("give exactly one of --chain, --entity, --query, --fronts")
-    values = dict(p.partition("=")[::2] for p in params)
+    values = pairs_dict(params)
     try:
         if chain_id:
-            from queries.detect import detect_chains
+            from tracegraph.jobs.detect import detect_chains
 
-            chains = detect_chains(graph, min_score=0.0, write=False, **chain_params).chains
+            with TerminalProgress() as progress:
+                chains = detect_chains(graph, min_score=0.0, write=False, progress=progress,
+                                       **chain_params).chains
             g, title, focus = maps.chain_map(graph, chains, chain_id)
             shown = {"chain": chain_id, "window_days": chain_params["window_days"],
                      "tolerance": chain_params["tolerance"]}

@@ -7,6 +7,7 @@ import json
 import click
 
 from graph import GraphError, server
+from tracegraph.settings import server_config
 
 
 def _echo_err(message: str) -> None:
@@ -53,11 +54,12 @@ def install_command(force: bool) -> None:
     Example:
         tracegraph neo4j install
     """
+    config = server_config()
     try:
-        lib = server.install(force=force, echo=_echo_err)
+        lib = server.install(config, force=force, echo=_echo_err)
     except GraphError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Neo4j {server.ServerConfig.from_env().version} installed in {lib.parent}")
+    click.echo(f"Neo4j {config.version} installed in {lib.parent}")
 
 
 @neo4j_group.command("start")
@@ -69,7 +71,7 @@ def start_command() -> None:
         tracegraph neo4j start
     """
     try:
-        st = server.start(echo=_echo_err)
+        st = server.start(server_config(), echo=_echo_err)
     except GraphError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Neo4j {st.version} running on {st.uri} (pid {st.pid})")
@@ -83,7 +85,7 @@ def stop_command() -> None:
     Example:
         tracegraph neo4j stop
     """
-    was_running = server.stop()
+    was_running = server.stop(server_config())
     click.echo("Neo4j stopped" if was_running else "Neo4j was not running")
 
 
@@ -96,7 +98,7 @@ def status_command(as_json: bool) -> None:
     Example:
         tracegraph neo4j status --json
     """
-    _print_status(server.status(), as_json)
+    _print_status(server.status(server_config()), as_json)
 
 
 COMMANDS = [neo4j_group]

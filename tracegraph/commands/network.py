@@ -35,7 +35,7 @@ def communities_command(everyone, resolution, seed, fmt, out, graph) -> None:
     Example:
         tracegraph network communities --format table
     """
-    from queries.detect import network_projection
+    from tracegraph.jobs.detect import network_projection
     from queries.network import communities
 
     g = network_projection(graph, suspects_only=not everyone)
@@ -58,7 +58,7 @@ def brokers_command(top, k, seed, fmt, out, graph) -> None:
     Example:
         tracegraph network brokers --top 20 --format table
     """
-    from queries.detect import network_projection
+    from tracegraph.jobs.detect import network_projection
     from queries.network import brokers
 
     write_frame(brokers(network_projection(graph), k=k, seed=seed, top=top), fmt, out)
@@ -77,7 +77,7 @@ def exposure_command(max_hops, fmt, out, graph) -> None:
     Example:
         tracegraph network exposure --max-hops 2 --format table
     """
-    from queries.detect import network_projection
+    from tracegraph.jobs.detect import network_projection
     from queries.network import exposure
 
     write_frame(exposure(network_projection(graph), max_hops=max_hops), fmt, out)

@@ -6,7 +6,8 @@ import click
 
 from queries import QueryError
 from tracegraph.options import neo4j_options, output_options
-from tracegraph.output import write_frame
+from tracegraph.output import table_text, write_frame
+from tracegraph.params import KEY_VALUE, pairs_dict
 
 
 def _catalog():
@@ -45,10 +46,8 @@ def list_command() -> None:
     Example:
         tracegraph query list
     """
-    catalog = _catalog()
-    width = max(len(name) for name in catalog)
-    for name, query in sorted(catalog.items()):
-        click.echo(f"{name:<{width}}  {query.title}")
+    rows = [(name, query.title) for name, query in sorted(_catalog().items())]
+    click.echo(table_text(rows, ("name", "title"), max_width=100), nl=False)
 
 
 @query_group.command("show")
@@ -75,7 +74,7 @@ def show_command(name: str) -> None:
 
 @query_group.command("run")
 @click.argument("name")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", type=KEY_VALUE,
               help="A parameter value (repeat); the others take their defaults.")
 @output_options()
 @neo4j_options
@@ -86,18 +85,12 @@ def run_command(name, params, fmt, out, graph) -> None:
     Example:
         tracegraph query run within-hops-of-listed --param max_hops=2 --format table
     """
-    from queries.catalog import run_query
+    from tracegraph.jobs.query import run_query
 
-    values = {}
-    for pair in params:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise click.BadParameter(f"{pair!r} is not KEY=VALUE", param_hint="--param")
-        values[key.strip()] = value
+    values = pairs_dict(params)
     try:
         _query(name).bind(values)  # bad parameters are reported before any server starts
-        frame = run_query(graph.driver, name, values, database=graph.database,
-                          catalog=_catalog())
+        frame = run_query(graph, name, values, catalog=_catalog())
     except QueryError as error:
         raise click.ClickException(str(error)) from error
     write_frame(frame, fmt, out)

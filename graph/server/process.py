@@ -1,17 +1,11 @@
-"""Install, start, stop and inspect the managed local Neo4j Community server.
-
-The server is Neo4j's own jars from Maven Central (artifact ``org.neo4j:neo4j`` and its
-runtime dependencies) started with ``org.neo4j.server.CommunityEntryPoint``: no tarball,
-no Docker, nothing but Java 17 and Maven on the machine.
-"""
+"""Start, stop and inspect the managed server process: its pid file, port, password, and
+what a bulk load killed half-way leaves behind."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
-import shlex
 import shutil
 import signal
 import socket
@@ -22,36 +16,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from graph import GraphError
-from tracegraph.settings import cache_dir, home_dir
+from graph.server.config import ADMIN_CLASS, MAIN_CLASS, USER, ServerConfig
+from graph.server.install import _check_java, _first_error, install, is_installed
 
 __all__ = [
-    "NEO4J_VERSION",
-    "ServerConfig",
-    "ServerStatus",
-    "JavaMissing",
-    "JavaTooOld",
-    "MavenFailed",
     "PortInUse",
     "ServerStartFailed",
-    "install",
-    "is_installed",
+    "ServerStatus",
+    "read_password",
     "start",
     "stop",
     "status",
-    "read_password",
-    "BulkImportFailed",
     "mark_bulk_load",
     "unmark_bulk_load",
     "recover_unfinished_bulk_load",
     "drop_database",
-    "admin_import",
 ]
-
-NEO4J_VERSION = "5.26.30"
-MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
-ADMIN_CLASS = "org.neo4j.cli.AdminTool"
-MIN_JAVA = 17
-USER = "neo4j"
 
 # Options Neo4j's own launcher passes to the JVM; without the --add-opens Netty falls back
 # to slower buffers and logs warnings.
@@ -69,110 +49,12 @@ _JVM_OPTIONS = (
 )
 
 
-class JavaMissing(GraphError):
-    """No ``java`` on the PATH."""
-
-
-class JavaTooOld(GraphError):
-    """Java older than Neo4j 5 needs."""
-
-
-class MavenFailed(GraphError):
-    """Maven is missing, or could not fetch the server's jars."""
-
-
 class PortInUse(GraphError):
     """The Bolt port asked for is taken by another program."""
 
 
 class ServerStartFailed(GraphError):
     """The server process died or never answered on Bolt."""
-
-
-class BulkImportFailed(GraphError):
-    """``neo4j-admin database import`` refused the files or failed."""
-
-
-@dataclass
-class ServerConfig:
-    """Where the managed server lives and how big it may grow.
-
-    Every field can be overridden by an environment variable, so a test session or a user
-    with a bigger machine changes nothing in code.
-    """
-
-    home: Path
-    cache: Path
-    version: str = NEO4J_VERSION
-    port: int | None = None  # None: a free port chosen at the first start, then kept
-    heap: str = "1g"
-    pagecache: str = "512m"
-    start_timeout: float = 180.0
-    maven_args: tuple[str, ...] = ()  # e.g. ("-s", "settings.xml") for a mirror or proxy
-
-    @classmethod
-    def from_env(cls) -> "ServerConfig":
-        port = os.environ.get("TRACEGRAPH_NEO4J_PORT")
-        return cls(
-            home=home_dir(),
-            cache=cache_dir(),
-            version=os.environ.get("TRACEGRAPH_NEO4J_VERSION", NEO4J_VERSION),
-            port=int(port) if port else None,
-            heap=os.environ.get("TRACEGRAPH_NEO4J_HEAP", "1g"),
-            pagecache=os.environ.get("TRACEGRAPH_NEO4J_PAGECACHE", "512m"),
-            start_timeout=float(os.environ.get("TRACEGRAPH_NEO4J_START_TIMEOUT", "180")),
-            maven_args=tuple(shlex.split(os.environ.get("TRACEGRAPH_MAVEN_ARGS", ""))),
-        )
-
-    @property
-    def install_dir(self) -> Path:
-        return self.cache / f"neo4j-{self.version}"
-
-    @property
-    def lib_dir(self) -> Path:
-        return self.install_dir / "lib"
-
-    @property
-    def neo4j_home(self) -> Path:
-        return self.home / "neo4j"
-
-    @property
-    def conf_dir(self) -> Path:
-        return self.neo4j_home / "conf"
-
-    @property
-    def data_dir(self) -> Path:
-        return self.neo4j_home / "data"
-
-    @property
-    def logs_dir(self) -> Path:
-        return self.neo4j_home / "logs"
-
-    @property
-    def run_dir(self) -> Path:
-        return self.neo4j_home / "run"
-
-    @property
-    def pid_file(self) -> Path:
-        return self.run_dir / "neo4j.pid"
-
-    @property
-    def state_file(self) -> Path:
-        return self.neo4j_home / "server.json"
-
-    @property
-    def password_file(self) -> Path:
-        return self.home / "neo4j-password"
-
-    @property
-    def console_log(self) -> Path:
-        return self.logs_dir / "console.log"
-
-    @property
-    def bulk_marker(self) -> Path:
-        """Present while a bulk load (graph.bulk) replaces the database: see
-        :func:`recover_unfinished_bulk_load`."""
-        return self.home / "bulk-load.json"
 
 
 @dataclass
@@ -192,136 +74,10 @@ class ServerStatus:
         return asdict(self)
 
 
-# -- Java and Maven -------------------------------------------------------------------------
-
-
-def _java() -> str:
-    java_home = os.environ.get("JAVA_HOME")
-    if java_home and (Path(java_home) / "bin" / "java").exists():
-        return str(Path(java_home) / "bin" / "java")
-    found = shutil.which("java")
-    if not found:
-        raise JavaMissing(
-            "Java not found: Neo4j 5 needs Java 17 or newer "
-            "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"
-        )
-    return found
-
-
-def java_version(java: str | None = None) -> int:
-    """Major version of the Java runtime that would run the server."""
-    java = java or _java()
-    result = subprocess.run([java, "-version"], capture_output=True, text=True, check=False)
-    match = re.search(r'version "(\d+)(?:\.(\d+))?', result.stderr + result.stdout)
-    if not match:
-        raise JavaMissing(f"cannot tell the version of {java}: {result.stderr.strip()[:200]}")
-    major = int(match.group(1))
-    if major == 1 and match.group(2):  # "1.8.0" style
-        major = int(match.group(2))
-    return major
-
-
-def _check_java() -> str:
-    java = _java()
-    major = java_version(java)
-    if major < MIN_JAVA:
-        raise JavaTooOld(
-            f"Java {major} found at {java}, Neo4j 5.26 needs Java {MIN_JAVA} or newer "
-            "(Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"
-        )
-    return java
-
-
-_POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>tracegraph.local</groupId>
-  <artifactId>neo4j-server</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.neo4j</groupId>
-      <artifactId>neo4j</artifactId>
-      <version>{version}</version>
-    </dependency>
-  </dependencies>
-</project>
-"""
-
-
-def is_installed(config: ServerConfig) -> bool:
-    return (config.install_dir / "installed.json").exists()
-
-
-def install(config: ServerConfig | None = None, *, force: bool = False, echo=None) -> Path:
-    """Fetch the server's jars from Maven Central into the cache; return the lib directory.
-
-    Idempotent: an install that finished is not repeated unless ``force``.
-    """
-    config = config or ServerConfig.from_env()
-    _check_java()
-    if is_installed(config) and not force:
-        return config.lib_dir
-    mvn = shutil.which("mvn")
-    if not mvn:
-        raise MavenFailed(
-            "Maven not found: it fetches Neo4j's jars from Maven Central "
-            "(Debian/Ubuntu: apt-get install maven)"
-        )
-    config.install_dir.mkdir(parents=True, exist_ok=True)
-    (config.install_dir / "pom.xml").write_text(_POM.format(version=config.version))
-    staging = config.install_dir / "lib.partial"
-    shutil.rmtree(staging, ignore_errors=True)
-    if echo:
-        echo(f"fetching Neo4j {config.version} and its dependencies from Maven Central ...")
-    command = [
-        mvn, "-B", "-q", *config.maven_args, "-f", str(config.install_dir / "pom.xml"),
-        "dependency:copy-dependencies", "-DincludeScope=runtime",
-        f"-DoutputDirectory={staging}",
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise MavenFailed(_maven_reason(result.stdout + result.stderr, config.version))
-    jars = {p.name for p in staging.glob("*.jar")}
-    needed = {f"neo4j-{config.version}.jar", f"neo4j-bolt-{config.version}.jar",
-              f"neo4j-kernel-{config.version}.jar"}
-    if not needed <= jars:
-        raise MavenFailed(f"Maven finished but the jar set lacks {sorted(needed - jars)}")
-    shutil.rmtree(config.lib_dir, ignore_errors=True)
-    staging.rename(config.lib_dir)
-    (config.install_dir / "installed.json").write_text(
-        json.dumps({"version": config.version, "jars": len(jars), "installed_at": time.time()})
-    )
-    return config.lib_dir
-
-
-def _maven_reason(output: str, version: str) -> str:
-    text = " ".join(output.split())
-    if re.search(r"(Could not transfer|Unknown host|UnknownHost|Connection refused|"
-                 r"Network is unreachable|timed out|Could not resolve host)", text):
-        return ("Maven could not reach Maven Central to fetch Neo4j "
-                f"{version}: {_first_error(output)}")
-    if "Could not find artifact" in text or "could not be resolved" in text:
-        return f"Maven could not resolve org.neo4j:neo4j:{version}: {_first_error(output)}"
-    return f"Maven failed to fetch Neo4j {version}: {_first_error(output)}"
-
-
-def _first_error(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        if line.startswith("[ERROR]") and line != "[ERROR]":
-            return line.replace("[ERROR]", "").strip()[:300]
-    for line in lines:  # a Java stack trace: its first line says what went wrong
-        if re.search(r"(Exception|Error|Invalid|invalid)", line) and not line.startswith("at "):
-            return line[:300]
-    return lines[-1][:300] if lines else "no output"
-
-
 # -- state ---------------------------------------------------------------------------------
 
 
-def read_password(config: ServerConfig | None = None) -> str:
-    config = config or ServerConfig.from_env()
+def read_password(config: ServerConfig) -> str:
     try:
         return config.password_file.read_text().strip()
     except FileNotFoundError:
@@ -415,6 +171,13 @@ def _store_bytes(path: Path) -> int:
     return total
 
 
+def _child_env(config: ServerConfig) -> dict:
+    """The environment of a Java process of the install: ours (PATH, locale, ...) with the
+    server's home and configuration added."""
+    # os.environ is forwarded here, not read for settings: those come in ``config``
+    return dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
+
+
 # -- start / stop / status ------------------------------------------------------------------
 
 
@@ -461,11 +224,10 @@ def _set_initial_password(config: ServerConfig, java: str) -> None:
     fd = os.open(config.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(password + "\n")
-    env = dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
     result = subprocess.run(
         [java, "-cp", str(config.lib_dir / "*"), ADMIN_CLASS, "dbms",
          "set-initial-password", password],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=_child_env(config), check=False,
     )
     if result.returncode != 0:
         config.password_file.unlink(missing_ok=True)
@@ -483,14 +245,13 @@ def _log_tail(config: ServerConfig, lines: int = 25) -> str:
     return "\n".join(parts)
 
 
-def start(config: ServerConfig | None = None, *, echo=None) -> ServerStatus:
+def start(config: ServerConfig, *, echo=None) -> ServerStatus:
     """Start the server in the background; return when Bolt answers.
 
     Harmless when it already runs. Installs the server first when it is not installed.
     A database left by a bulk load that did not finish is dropped first
     (:func:`recover_unfinished_bulk_load`).
     """
-    config = config or ServerConfig.from_env()
     recover_unfinished_bulk_load(config, echo=echo)
     current = status(config)
     if current.running:
@@ -501,15 +262,28 @@ def start(config: ServerConfig | None = None, *, echo=None) -> ServerStatus:
         raise ServerStartFailed(
             f"a bulk load (process {marker.get('pid')}) is replacing the database and will "
             "start the server when it is done: wait for it")
-    java = _check_java()
+    java = _check_java(config.java_home)
     if not is_installed(config):
         install(config, echo=echo)
     for path in (config.data_dir, config.logs_dir, config.run_dir):
         path.mkdir(parents=True, exist_ok=True)
     config.home.chmod(0o700)
 
-    state = _read_state(config)
-    port = config.port or state.get("port") or _free_port()
+    port = _choose_port(config)
+    _write_conf(config, port)
+    _set_initial_password(config, java)
+    process = _launch(config, java)
+    uri = f"bolt://127.0.0.1:{port}"
+    _write_state(config, {"port": port, "pid": process.pid, "version": config.version,
+                          "uri": uri})
+    if echo:
+        echo(f"starting Neo4j {config.version} on {uri} (pid {process.pid}) ...")
+    return _wait_for_bolt(config, process, uri, port)
+
+
+def _choose_port(config: ServerConfig) -> int:
+    """The port asked for, else the one of the last start, else a free one."""
+    port = config.port or _read_state(config).get("port") or _free_port()
     if not _port_free(port):
         if config.port:
             raise PortInUse(
@@ -517,27 +291,29 @@ def start(config: ServerConfig | None = None, *, echo=None) -> ServerStatus:
                 "set TRACEGRAPH_NEO4J_PORT to a free port, or unset it to pick one"
             )
         port = _free_port()  # the remembered port was taken meanwhile: pick another
-    _write_conf(config, port)
-    _set_initial_password(config, java)
+    return port
 
+
+def _launch(config: ServerConfig, java: str) -> subprocess.Popen:
+    """The server's JVM in a session of its own, its output in the console log."""
     command = [
         java, f"-Xms{config.heap}", f"-Xmx{config.heap}", *_JVM_OPTIONS,
         "-cp", str(config.lib_dir / "*"), MAIN_CLASS,
         f"--home-dir={config.neo4j_home}", f"--config-dir={config.conf_dir}", "--console-mode",
     ]
-    env = dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
     with open(config.console_log, "ab") as log:
         process = subprocess.Popen(
             command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            env=env, start_new_session=True, cwd=config.neo4j_home,
+            env=_child_env(config), start_new_session=True, cwd=config.neo4j_home,
         )
     config.pid_file.write_text(str(process.pid))
-    uri = f"bolt://127.0.0.1:{port}"
-    _write_state(config, {"port": port, "pid": process.pid, "version": config.version,
-                          "uri": uri})
-    if echo:
-        echo(f"starting Neo4j {config.version} on {uri} (pid {process.pid}) ...")
+    return process
 
+
+def _wait_for_bolt(config: ServerConfig, process: subprocess.Popen, uri: str,
+                   port: int) -> ServerStatus:
+    """The status once Bolt answers; the log's tail in the error when the server dies or
+    stays silent past the start timeout (then it is stopped)."""
     password = read_password(config)
     deadline = time.monotonic() + config.start_timeout
     while time.monotonic() < deadline:
@@ -587,12 +363,11 @@ def _reap(pid: int) -> None:
         pass
 
 
-def stop(config: ServerConfig | None = None, *, timeout: float = 60.0) -> bool:
+def stop(config: ServerConfig, *, timeout: float = 60.0) -> bool:
     """Stop the server cleanly (SIGTERM, then SIGKILL after ``timeout``).
 
     Returns whether a server was running. Harmless when none is.
     """
-    config = config or ServerConfig.from_env()
     pid = _pid(config)
     if pid is None:
         config.pid_file.unlink(missing_ok=True)
@@ -602,8 +377,7 @@ def stop(config: ServerConfig | None = None, *, timeout: float = 60.0) -> bool:
     return True
 
 
-def status(config: ServerConfig | None = None) -> ServerStatus:
-    config = config or ServerConfig.from_env()
+def status(config: ServerConfig) -> ServerStatus:
     pid = _pid(config)
     state = _read_state(config)
     uri = state.get("uri")
@@ -628,7 +402,7 @@ def status(config: ServerConfig | None = None) -> ServerStatus:
     )
 
 
-# -- bulk loads: the offline importer and what a killed one leaves --------------------------
+# -- what a killed bulk load leaves ---------------------------------------------------------
 
 
 def _process_started(pid: int) -> str | None:
@@ -708,54 +482,3 @@ def recover_unfinished_bulk_load(config: ServerConfig, *, echo=None) -> bool:
                "its partial data was dropped (the graph is empty again: load again)")
     (echo or (lambda line: print(line, file=sys.stderr)))(message)
     return True
-
-
-def _die_with_parent() -> None:
-    # Linux: the importer is killed when the load that started it is (prctl PDEATHSIG)
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
-def admin_import(config: ServerConfig, arguments: list[str], database: str = "neo4j",
-                 *, log: Path | None = None) -> str:
-    """Run ``neo4j-admin database import full ARGUMENTS DATABASE`` with the managed install.
-
-    The server must be stopped. Returns the tool's output; raises BulkImportFailed with the
-    reason the tool gave. The importer's pid goes into the bulk-load marker, so a load
-    killed while it runs does not leave it writing into a database being dropped.
-    """
-    java = _check_java()
-    command = [java, f"-Xmx{config.heap}", "-cp", str(config.lib_dir / "*"), ADMIN_CLASS,
-               # the database first: a list-valued option at the end would swallow it
-               "database", "import", "full", database, *arguments]
-    env = dict(os.environ, NEO4J_HOME=str(config.neo4j_home), NEO4J_CONF=str(config.conf_dir))
-    log = log or (config.logs_dir / "import.log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w+b") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=env, cwd=config.neo4j_home,
-                                   preexec_fn=_die_with_parent)
-        marker = _read_marker(config)
-        if marker:
-            marker.update(import_pid=process.pid, import_started=_process_started(process.pid))
-            _write_marker(config, marker)
-        code = process.wait()
-        out.seek(0)
-        output = out.read().decode("utf-8", errors="replace")
-    if code != 0:
-        raise BulkImportFailed(f"neo4j-admin import failed: {_import_reason(output)} "
-                               f"(full output in {log})")
-    return output
-
-
-def _import_reason(output: str) -> str:
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    for line in lines:
-        if re.search(r"(Exception|ERROR|Error|error|Invalid|invalid|failed)", line) \
-                and not line.startswith("at "):
-            return line[:300]
-    return lines[-1][:300] if lines else "no output"

@@ -1,20 +1,23 @@
 """Run the detections on the graph: read frames, find, write the findings back.
 
-The algorithms (queries.chains, queries.fronts) know nothing of Neo4j; this module feeds
-them from the graph and stores what they found (FORWARDED_AS, role labels, front scores).
+The algorithms (queries.chains, queries.fronts, queries.network) know nothing of Neo4j;
+this job feeds them from the graph and stores what they found (FORWARDED_AS, role labels,
+front scores).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
+import networkx as nx
 import pandas as pd
 
 from graph.connection import Graph
-from graph.read import read_frames, records_start
+from graph.read import projection, read_frames, records_start
 from graph.store import GraphWriter
 from queries.chains import ChainResult, find_chains
 from queries.fronts import score_fronts
+from queries.network import suspect_subgraph
 from queries.reference import (
     CHAIN_MIN_SCORE,
     CHAIN_TOLERANCE,
@@ -26,10 +29,17 @@ from queries.reference import (
     INVASION_DATE,
 )
 
-__all__ = ["detect_chains", "detect_fronts", "read_chain_frames", "suspect_subgraph",
-           "network_projection", "CHAIN_ROLES", "CHAIN_FRAME_KINDS", "CHAIN_SHIPMENT_COLUMNS"]
+__all__ = ["detect_chains", "detect_fronts", "read_chain_frames", "network_projection",
+           "CHAIN_ROLES", "CHAIN_FRAME_KINDS", "CHAIN_SHIPMENT_COLUMNS"]
 
 CHAIN_ROLES = ("Supplier", "Intermediary", "DefenceBuyer")
+
+Progress = Callable[[str, int, int], None]
+
+
+def _steps(progress: Progress | None, label: str, total: int):
+    """``step(n)`` reports step n of ``total`` to ``progress`` (if any)."""
+    return (lambda done: progress(label, done, total)) if progress else (lambda done: None)
 
 
 # What chain finding reads: the shipments into or out of companies that both import and
@@ -60,7 +70,8 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
                   min_score: float = CHAIN_MIN_SCORE,
                   destinations: Iterable[str] = DESTINATIONS,
                   defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
-                  write: bool = True, frames: dict | None = None) -> ChainResult:
+                  write: bool = True, frames: dict | None = None,
+                  progress: Progress | None = None) -> ChainResult:
     """Find transshipment chains in the graph; store their links and roles.
 
     Links of the chains returned become ``FORWARDED_AS`` relationships and their
@@ -69,20 +80,26 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
 
     Without ``frames`` only what chain finding needs is read (:func:`read_chain_frames`);
     ``frames`` may also be the full :func:`graph.read.read_frames`, with the same result.
+    ``progress(label, step, steps)`` hears of each step: read, find, write.
     """
+    step = _steps(progress, "chains", 3)
+    step(0)
     frames = frames or read_chain_frames(graph)
+    step(1)
     # an intermediary's silence is counted from where the records begin, not from the first
     # of the shipments read
     result = _chains(frames, hs_prefix=hs_prefix, window_days=window_days,
                      tolerance=tolerance, min_score=min_score,
                      destinations=tuple(destinations), defence_codes=tuple(defence_codes),
                      data_start=records_start(graph))
+    step(2)
     if write:
         writer = GraphWriter(graph)
         writer.write_forwarded(result.links)
         for role in CHAIN_ROLES:
             ids = result.roles.loc[result.roles["role"] == role, "entity_id"]
             writer.write_roles(role, ids)
+    step(3)
     return result
 
 
@@ -91,47 +108,38 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
                   suspect_score: float = FRONT_SUSPECT_SCORE,
                   weights: Mapping[str, float] | None = None,
                   destinations: Iterable[str] = DESTINATIONS,
-                  write: bool = True, frames: dict | None = None) -> pd.DataFrame:
+                  write: bool = True, frames: dict | None = None,
+                  progress: Progress | None = None) -> pd.DataFrame:
     """Score every company as a possible front; label the strong ones ``FrontSuspect``.
 
     The links of chains at the default chain threshold feed the scoring (an intermediary in
-    a chain, a buyer sharing officers with it).
+    a chain, a buyer sharing officers with it). ``progress(label, step, steps)`` hears of
+    each step: read, chains, scores, write.
     """
+    step = _steps(progress, "fronts", 4)
+    step(0)
     frames = frames or read_frames(graph)
+    step(1)
     chains = _chains(frames, min_score=CHAIN_MIN_SCORE, destinations=tuple(destinations),
                      data_start=records_start(graph))
+    step(2)
     # every company from the suspect score up is scored and labelled, whatever min_score
     # trims from the rows returned
     fronts = score_fronts(frames["companies"], frames["shipments"], frames["officers"],
                           frames["listings"], frames["mirrors"], chains.links, since=since,
                           weights=weights, min_score=min(min_score, suspect_score),
                           destinations=tuple(destinations))
+    step(3)
     if write:
         writer = GraphWriter(graph)
         writer.write_front_scores(fronts)
         writer.write_roles("FrontSuspect",
                            fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
+    step(4)
     return fronts[fronts["score"] >= min_score].reset_index(drop=True)
 
 
-_SUSPECT_ROLES = frozenset({"FrontSuspect", "Intermediary", "DefenceBuyer", "Listed"})
-
-
-def suspect_subgraph(projection, roles: Iterable[str] = _SUSPECT_ROLES):
-    """The entities holding one of ``roles``, with the persons, addresses and companies
-    directly linked to them: the graph in which communities of suspects are looked for."""
-    roles = set(roles)
-    core = {n for n, data in projection.nodes(data=True) if roles & set(data.get("roles") or ())}
-    keep = set(core)
-    for n in core:
-        keep.update(projection.predecessors(n))
-        keep.update(projection.successors(n))
-    return projection.subgraph(keep).copy()
-
-
-def network_projection(graph: Graph, suspects_only: bool = False):
+def network_projection(graph: Graph, suspects_only: bool = False) -> nx.MultiDiGraph:
     """The trade + officer + ownership + address projection, optionally cut to suspects."""
-    from graph.read import projection
-
     g = projection(graph)
     return suspect_subgraph(g) if suspects_only else g

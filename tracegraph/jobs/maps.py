@@ -1,58 +1,40 @@
 """What a map shows: NetworkX graphs of a chain, a neighbourhood, a query result or the fronts.
 
-Each function reads the graph and returns ``(networkx.MultiDiGraph, title, focus ids)`` in
-the attribute contract of ``viz.maps``; viz turns it into HTML.
+Each function reads the graph and returns a :class:`MapSpec` ``(networkx.MultiDiGraph,
+title, focus ids)`` in the attribute contract of ``viz.maps``; viz turns it into HTML.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 import networkx as nx
 import pandas as pd
 
 from graph.connection import Graph
 from graph.read import neighbourhood, projection
-from graph.schema import node, rel
+from graph.views import context_ids, front_suspect_ids, shipment_evidence
 from queries import QueryError
+from queries.catalog import get_query
+from tracegraph.jobs.query import run_query
 
-__all__ = ["chain_map", "entity_map", "query_map", "fronts_map", "UnknownChain",
-           "MapSpec"]
+__all__ = ["chain_map", "entity_map", "query_map", "fronts_map", "entity_ids_in",
+           "UnknownChain", "MapSpec"]
 
 MapSpec = tuple[nx.MultiDiGraph, str, list[str]]
+
+_ENTITY_PREFIXES = ("co", "pe", "ad")
 
 
 class UnknownChain(QueryError):
     """No chain with that id under the parameters given."""
 
 
-def _shipment_edges(graph: Graph, record_ids: Iterable[str]) -> list[dict]:
-    return graph.read(
-        f"MATCH (e:{node('Company')})-[:{rel('EXPORTED')}]->(s:{node('Shipment')})"
-        f"-[:{rel('IMPORTED_BY')}]->(i:{node('Company')}) WHERE s.record_id IN $ids "
-        f"OPTIONAL MATCH (s)-[p:{rel('FROM_SOURCE')}]->(src:{node('Source')}) "
-        f"OPTIONAL MATCH (s)-[:{rel('MIRROR_OF')}]-(twin:{node('Shipment')}) "
-        "RETURN e.id AS exporter, i.id AS importer, s.record_id AS record_id, "
-        "s.hs_code AS hs_code, s.date AS date, s.quantity AS quantity, s.unit AS unit, "
-        "s.value_usd AS value_usd, s.description AS description, s.reporter AS reporter, "
-        "src.name AS source, p.row AS row, collect(DISTINCT twin.record_id) AS mirrors",
-        {"ids": sorted(set(record_ids))},
-    )
-
-
-def _with_context(graph: Graph, entity_ids: Iterable[str]) -> nx.MultiDiGraph:
+def _with_context(graph: Graph, entity_ids: list[str]) -> nx.MultiDiGraph:
     """The entities, their officers, owners and addresses, and the links among them."""
     ids = sorted(set(entity_ids))
-    rows = graph.read(
-        f"MATCH (c:{node('Company')}) WHERE c.id IN $ids "
-        f"OPTIONAL MATCH (c)-[:{rel('REGISTERED_AT')}]->(a:{node('Address')}) "
-        f"OPTIONAL MATCH (o)-[:{rel('OFFICER_OF')}|{rel('OWNS')}]->(c) "
-        "RETURN collect(DISTINCT a.id) + collect(DISTINCT o.id) AS ids",
-        {"ids": ids},
-    )
-    context = rows[0]["ids"] if rows else []
     return projection(graph, relationship_types=("OFFICER_OF", "OWNS", "REGISTERED_AT"),
-                      entity_ids=ids + [i for i in context if i])
+                      entity_ids=ids + context_ids(graph, ids))
 
 
 def chain_map(graph: Graph, chains: pd.DataFrame, chain_id: str) -> MapSpec:
@@ -67,11 +49,10 @@ def chain_map(graph: Graph, chains: pd.DataFrame, chain_id: str) -> MapSpec:
     record_ids = [r for step in steps for r in step if r]
     entity_ids = [e for part in str(chain["entity_ids"]).split(">") for e in part.split(";") if e]
     g = _with_context(graph, entity_ids)
-    for row in _shipment_edges(graph, record_ids):
-        date = row["date"].to_native() if hasattr(row["date"], "to_native") else row["date"]
+    for row in shipment_evidence(graph, record_ids):
         g.add_edge(row["exporter"], row["importer"], type="SHIPMENT",
                    record_ids=[row["record_id"], *row["mirrors"]], hs_code=row["hs_code"],
-                   date=date, quantity=row["quantity"], unit=row["unit"],
+                   date=row["date"], quantity=row["quantity"], unit=row["unit"],
                    value_usd=row["value_usd"], description=row["description"],
                    reporter=row["reporter"], source=row["source"], row=row["row"])
     for entity in entity_ids:
@@ -83,6 +64,7 @@ def chain_map(graph: Graph, chains: pd.DataFrame, chain_id: str) -> MapSpec:
 
 
 def entity_map(graph: Graph, entity_id: str, depth: int = 2) -> MapSpec:
+    """The entity's neighbourhood within ``depth`` hops."""
     g = neighbourhood(graph, entity_id, depth=depth)
     if entity_id not in g:
         raise QueryError(f"no company, person or address with id {entity_id!r}")
@@ -90,8 +72,17 @@ def entity_map(graph: Graph, entity_id: str, depth: int = 2) -> MapSpec:
     return g, f"Neighbourhood of {name} ({depth} hops)", [entity_id]
 
 
-def _entity_ids_in(frame: pd.DataFrame) -> list[str]:
-    """Entity ids found in a query result's id columns (``..._id`` or ``..._ids``)."""
+def entity_ids_in(frame: pd.DataFrame) -> list[str]:
+    """Entity ids found in a query result's id columns (``..._id`` or ``..._ids``).
+
+    Examples
+    --------
+    >>> entity_ids_in(pd.DataFrame({"company_id": ["co-1", "co-2"],
+    ...                             "record_ids": [["sh-9"], ["pe-3"]]}))
+    ['co-1', 'co-2', 'pe-3']
+    >>> entity_ids_in(pd.DataFrame({"officer_ids": ["pe-3;ad-4"]}))
+    ['pe-3', 'ad-4']
+    """
     found: list[str] = []
     for column in frame.columns:
         if not (column.endswith("_id") or column.endswith("_ids")):
@@ -99,25 +90,21 @@ def _entity_ids_in(frame: pd.DataFrame) -> list[str]:
         for value in frame[column].dropna():
             values = value if isinstance(value, (list, tuple)) else str(value).split(";")
             found.extend(v for v in values if isinstance(v, str)
-                         and v.split("-", 1)[0] in ("co", "pe", "ad"))
+                         and v.split("-", 1)[0] in _ENTITY_PREFIXES)
     return list(dict.fromkeys(found))
 
 
 def query_map(graph: Graph, name: str, params: Mapping[str, str]) -> MapSpec:
-    from queries.catalog import get_query, run_query
-
-    frame = run_query(graph.driver, name, params, database=graph.database)
-    ids = _entity_ids_in(frame)
+    """The entities a canned query returned, with the links among them."""
+    ids = entity_ids_in(run_query(graph, name, params))
     if not ids:
         raise QueryError(f"the query {name} returned no entity ids to map")
-    g = projection(graph, entity_ids=ids)
-    return g, get_query(name).title, ids
+    return projection(graph, entity_ids=ids), get_query(name).title, ids
 
 
 def fronts_map(graph: Graph) -> MapSpec:
     """Front suspects with their officers, owners, addresses and trade among them."""
-    rows = graph.read(f"MATCH (c:{node('FrontSuspect')}) RETURN c.id AS id")
-    ids = [r["id"] for r in rows]
+    ids = front_suspect_ids(graph)
     if not ids:
         raise QueryError("no FrontSuspect in the graph: run 'tracegraph fronts' first")
     context = _with_context(graph, ids)
