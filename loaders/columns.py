@@ -17,6 +17,8 @@ __all__ = [
     "RESOLVED",
     "REJECT_REASON",
     "LINE_NUMBER",
+    "WATCHLIST_ENTITY_COLUMNS",
+    "kind_columns",
 ]
 
 REJECT_REASON = "reject_reason"
@@ -76,6 +78,30 @@ WATCHLIST = InputTable(
 )
 
 INPUT_TABLES: dict[str, InputTable] = {t.kind: t for t in (SHIPMENTS, COMPANIES, OFFICERS, WATCHLIST)}
+
+# A watchlist row may describe the listed entity the way a registry does; these columns carry
+# that description to the Company / Person the listing points at. entity_kind says which.
+WATCHLIST_ENTITY_COLUMNS = (
+    "entity_kind", "aliases", "registration_number", "tax_id", "incorporation_date",
+    "dissolution_date", "status", "address", "legal_form", "name_latin",
+)
+
+
+def kind_columns(kind: str | None) -> tuple[str, ...]:
+    """Canonical columns a profile may write for ``kind`` (all kinds' when None).
+
+    >>> kind_columns("officers")[:2]
+    ('company_registration_number', 'company_country')
+    """
+    if kind is None:
+        out: list[str] = []
+        for table in INPUT_TABLES.values():
+            out += [c for c in table.columns if c not in out]
+        return tuple(out) + tuple(c for c in WATCHLIST_ENTITY_COLUMNS if c not in out)
+    columns = INPUT_TABLES[kind].columns
+    if kind == "watchlist":
+        columns += tuple(c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns)
+    return columns
 
 
 # Resolved frames: what the loaders hand to graph.store, what graph.read gives back, and what

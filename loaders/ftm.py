@@ -1,8 +1,10 @@
 """Read FollowTheMoney entity files (JSON lines, as OpenSanctions and Aleph publish them).
 
-Entities map onto the input tables: Company / Organization / LegalEntity -> companies,
-Person -> persons, Directorship and Ownership -> officers, Sanction -> watchlist. Address
-entities give their text to the companies that point at them (``addressEntity``).
+Entities map onto the input tables by their FtM schema (``followthemoney.model``): a
+LegalEntity that is no Person (Company, Organization, PublicBody, LegalEntity) -> companies,
+Person -> persons, Directorship and Ownership (their edge ends: director or owner, company)
+-> officers, Sanction -> watchlist. Address entities give their text to the companies that
+point at them (``addressEntity``).
 Relations name their ends by FtM id, which may stand anywhere in the file, so the file is
 read three times: an index of the entities (id -> name, country, identifiers, address:
 memory grows with the number of entities, not with the relations or the file's bytes),
@@ -17,20 +19,44 @@ the reason; an Address entity counts as loaded (its text lives on in its compani
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
+from followthemoney import model
 
 from loaders.columns import LINE_NUMBER, REJECT_REASON
 from loaders.read import TableSource, UnreadableFile
 
 __all__ = ["FtmChunk", "ftm_chunks", "COMPANY_SCHEMATA", "PERSON_SCHEMATA", "FTM_REJECT_COLUMNS"]
 
-COMPANY_SCHEMATA = frozenset({"Company", "Organization", "LegalEntity", "PublicBody"})
-PERSON_SCHEMATA = frozenset({"Person"})
-_RELATIONS = frozenset({"Directorship", "Ownership", "Sanction"})
+
+@lru_cache(maxsize=None)
+def _role(schema_name: str | None) -> str | None:
+    """What an entity of the schema becomes here: company, person, address (absorbed into its
+    companies), officer (Directorship, Ownership), sanction, or None (not loaded)."""
+    schema = model.get(schema_name) if schema_name else None
+    if schema is None:
+        return None
+    if schema.is_a("Person"):
+        return "person"
+    if schema.is_a("LegalEntity"):
+        return "company"
+    if schema.is_a("Address"):
+        return "address"
+    if schema.is_a("Directorship") or schema.is_a("Ownership"):
+        return "officer"
+    return "sanction" if schema.is_a("Sanction") else None
+
+
+COMPANY_SCHEMATA = frozenset(s for s in model.schemata if _role(s) == "company")
+PERSON_SCHEMATA = frozenset(s for s in model.schemata if _role(s) == "person")
+# relations name their ends by FtM id: read after the entities, in a second pass
+_RELATIONS = ("officer", "sanction")
 FTM_REJECT_COLUMNS = ["id", "schema", "entity", LINE_NUMBER, REJECT_REASON]
 FTM_DATE_FORMATS = ("%Y-%m", "%Y")
 _KINDS = ("companies", "persons", "officers", "watchlist")
@@ -83,11 +109,7 @@ def _lines(source: TableSource, hashing: bool) -> Iterator[tuple[int, str]]:
         raw = None
         text = open(source.path, "rb")
         if source.compressed:
-            import gzip
-
             text = gzip.GzipFile(fileobj=text)
-        import io
-
         text = io.TextIOWrapper(text, encoding=source.encoding, newline=None)
     number = 0
     try:
@@ -128,7 +150,7 @@ def ftm_chunks(source: TableSource, chunk_rows: int) -> Iterator[FtmChunk]:
         entity = _parse(line)
         if entity is None or not entity.get("id"):
             continue
-        if entity["schema"] in COMPANY_SCHEMATA | PERSON_SCHEMATA or entity["schema"] == "Address":
+        if _role(entity["schema"]) in ("company", "person", "address"):
             index[str(entity["id"])] = _summary(entity)
     if lines_total == 0:
         raise UnreadableFile(source.path, "empty file")
@@ -155,7 +177,7 @@ def ftm_chunks(source: TableSource, chunk_rows: int) -> Iterator[FtmChunk]:
         for number, line in _lines(source, hashing=False):
             entity = _parse(line)
             schema = entity["schema"] if entity else None
-            if (schema in _RELATIONS) != relations:
+            if (_role(schema) in _RELATIONS) != relations:
                 continue  # handled in the other pass
             if entity is None:
                 rejects.append({"id": "", "schema": "", "entity": line.rstrip("\n"),
@@ -180,84 +202,111 @@ def ftm_chunks(source: TableSource, chunk_rows: int) -> Iterator[FtmChunk]:
 
 
 def _row(entity: dict, index: dict) -> tuple[str | None, dict, str | None]:
+    """(kind, canonical text row, reject reason) for one entity; an Address is absorbed."""
     schema = entity["schema"]
-    props = entity.get("properties") or {}
-    ftm_id = str(entity.get("id") or "")
-    if schema == "Address":
+    role = _role(schema)
+    if role == "address":
         return None, {}, None
-    if schema in COMPANY_SCHEMATA:
-        names = _all(props, "name")
-        address = _first(props, "address")
-        ref = _first(props, "addressEntity")
-        if not address and ref in index:
-            address = index[ref]["address"]
-        return "companies", {
-            "ftm_id": ftm_id, "schema": schema,
-            "name": names[0] if names else "",
-            "aliases": ";".join(names[1:] + _all(props, "alias", "previousName", "weakAlias")),
-            "country": _first(props, "jurisdiction", "country", "mainCountry"),
-            "registration_number": _first(props, "registrationNumber", "ogrnCode"),
-            "tax_id": _first(props, "taxNumber", "innCode", "vatCode"),
-            "incorporation_date": _first(props, "incorporationDate"),
-            "dissolution_date": _first(props, "dissolutionDate"),
-            "status": _first(props, "status"),
-            "address": address,
-            "legal_form": _first(props, "legalForm"),
-            "activity_code": _first(props, "classification", "sector"),
-        }, None
-    if schema in PERSON_SCHEMATA:
-        names = _all(props, "name")
-        return "persons", {
-            "ftm_id": ftm_id, "schema": schema,
-            "name": names[0] if names else "",
-            "aliases": ";".join(names[1:] + _all(props, "alias", "previousName", "weakAlias")),
-            "country": _first(props, "nationality", "citizenship", "country"),
-            "id": _first(props, "idNumber", "innCode", "taxNumber", "passportNumber"),
-            "birth_date": _first(props, "birthDate"),
-        }, None
-    if schema in ("Directorship", "Ownership"):
-        officer_ref, company_ref = (
-            (_first(props, "director"), _first(props, "organization")) if schema == "Directorship"
-            else (_first(props, "owner"), _first(props, "asset"))
-        )
-        officer = index.get(officer_ref)
-        company = index.get(company_ref)
-        for ref, found, what in ((officer_ref, officer, "officer"), (company_ref, company, "company")):
-            if found is None:
-                return "officers", {}, f"{schema} names {what} entity '{ref}' that is not in the file"
-        if company["schema"] not in COMPANY_SCHEMATA:
-            return "officers", {}, f"{schema} points at a {company['schema']}, not a company"
-        role = _first(props, "role") or ("director" if schema == "Directorship" else "owner")
-        return "officers", {
-            "company_registration_number": company["registration_number"] or company["tax_id"],
-            "company_country": company["country"],
-            "officer_name": officer["name"],
-            "officer_type": "person" if officer["schema"] in PERSON_SCHEMATA else "company",
-            "officer_id": officer["registration_number"] or officer["id_number"],
-            "officer_country": officer["country"],
-            "role": role,
-            "share_pct": _first(props, "percentage"),
-            "start_date": _first(props, "startDate"),
-            "end_date": _first(props, "endDate"),
-            "officer_ftm_id": officer_ref, "company_ftm_id": company_ref, "ftm_id": ftm_id,
-        }, None
-    if schema == "Sanction":
-        ref = _first(props, "entity")
-        target = index.get(ref)
-        if target is None:
-            return "watchlist", {}, f"Sanction names entity '{ref}' that is not in the file"
-        return "watchlist", {
-            "name": target["name"],
-            "country": target["country"],
-            "id": target["registration_number"] or target["tax_id"],
-            "list": _first(props, "authority", "sourceUrl") or "FtM",
-            "program": _first(props, "program", "programId", "programKey"),
-            "listed_on": _first(props, "listingDate", "startDate", "date"),
-            "category": "sanctioned",
-            "entity_kind": "Person" if target["schema"] in PERSON_SCHEMATA else "Company",
-            "entity_ftm_id": ref, "ftm_id": ftm_id,
-        }, None
-    return None, {}, f"FtM schema {schema} is not loaded (only companies, persons, their officers, owners and sanctions)"
+    if role is None:
+        return None, {}, (f"FtM schema {schema} is not loaded (only companies, persons, their "
+                          "officers, owners and sanctions)")
+    return _ROWS[role](entity, index)
+
+
+def _names(props: dict) -> tuple[str, str]:
+    """The first name, and the other names with the aliases ``;``-separated."""
+    names = _all(props, "name")
+    aliases = ";".join(names[1:] + _all(props, "alias", "previousName", "weakAlias"))
+    return (names[0] if names else ""), aliases
+
+
+def _company_row(entity: dict, index: dict) -> tuple[str, dict, None]:
+    props = entity.get("properties") or {}
+    name, aliases = _names(props)
+    address = _first(props, "address")
+    ref = _first(props, "addressEntity")
+    if not address and ref in index:
+        address = index[ref]["address"]
+    return "companies", {
+        "ftm_id": str(entity.get("id") or ""), "schema": entity["schema"],
+        "name": name,
+        "aliases": aliases,
+        "country": _first(props, "jurisdiction", "country", "mainCountry"),
+        "registration_number": _first(props, "registrationNumber", "ogrnCode"),
+        "tax_id": _first(props, "taxNumber", "innCode", "vatCode"),
+        "incorporation_date": _first(props, "incorporationDate"),
+        "dissolution_date": _first(props, "dissolutionDate"),
+        "status": _first(props, "status"),
+        "address": address,
+        "legal_form": _first(props, "legalForm"),
+        "activity_code": _first(props, "classification", "sector"),
+    }, None
+
+
+def _person_row(entity: dict, index: dict) -> tuple[str, dict, None]:
+    props = entity.get("properties") or {}
+    name, aliases = _names(props)
+    return "persons", {
+        "ftm_id": str(entity.get("id") or ""), "schema": entity["schema"],
+        "name": name,
+        "aliases": aliases,
+        "country": _first(props, "nationality", "citizenship", "country"),
+        "id": _first(props, "idNumber", "innCode", "taxNumber", "passportNumber"),
+        "birth_date": _first(props, "birthDate"),
+    }, None
+
+
+def _officer_row(entity: dict, index: dict) -> tuple[str, dict, str | None]:
+    """A Directorship or Ownership: an edge from the officer or owner to the company."""
+    name = entity["schema"]
+    props = entity.get("properties") or {}
+    schema = model.get(name)
+    officer_ref = _first(props, schema.source_prop.name)  # director / owner
+    company_ref = _first(props, schema.target_prop.name)  # organization / asset
+    officer, company = index.get(officer_ref), index.get(company_ref)
+    for ref, found, what in ((officer_ref, officer, "officer"), (company_ref, company, "company")):
+        if found is None:
+            return "officers", {}, f"{name} names {what} entity '{ref}' that is not in the file"
+    if _role(company["schema"]) != "company":
+        return "officers", {}, f"{name} points at a {company['schema']}, not a company"
+    role = _first(props, "role") or ("director" if schema.is_a("Directorship") else "owner")
+    return "officers", {
+        "company_registration_number": company["registration_number"] or company["tax_id"],
+        "company_country": company["country"],
+        "officer_name": officer["name"],
+        "officer_type": "person" if _role(officer["schema"]) == "person" else "company",
+        "officer_id": officer["registration_number"] or officer["id_number"],
+        "officer_country": officer["country"],
+        "role": role,
+        "share_pct": _first(props, "percentage"),
+        "start_date": _first(props, "startDate"),
+        "end_date": _first(props, "endDate"),
+        "officer_ftm_id": officer_ref, "company_ftm_id": company_ref,
+        "ftm_id": str(entity.get("id") or ""),
+    }, None
+
+
+def _sanction_row(entity: dict, index: dict) -> tuple[str, dict, str | None]:
+    props = entity.get("properties") or {}
+    ref = _first(props, "entity")
+    target = index.get(ref)
+    if target is None:
+        return "watchlist", {}, f"Sanction names entity '{ref}' that is not in the file"
+    return "watchlist", {
+        "name": target["name"],
+        "country": target["country"],
+        "id": target["registration_number"] or target["tax_id"],
+        "list": _first(props, "authority", "sourceUrl") or "FtM",
+        "program": _first(props, "program", "programId", "programKey"),
+        "listed_on": _first(props, "listingDate", "startDate", "date"),
+        "category": "sanctioned",
+        "entity_kind": "Person" if _role(target["schema"]) == "person" else "Company",
+        "entity_ftm_id": ref, "ftm_id": str(entity.get("id") or ""),
+    }, None
+
+
+_ROWS = {"company": _company_row, "person": _person_row, "officer": _officer_row,
+         "sanction": _sanction_row}
 
 
 def _reject_frame(rejects: list[dict]) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 The reader knows formats, encodings and delimiters, not meanings: every cell comes out as
 text (``""`` when empty), under the header exactly as the file wrote it (trimmed), with the
 file's own line number beside each row. Mapping columns to the canonical layout and
-validating values is the job of :mod:`loaders.profiles` and :mod:`loaders.validate`.
+validating values is the job of :mod:`loaders.mapping` and :mod:`loaders.validate`.
+CSV is read here; XLSX and Parquet by :mod:`loaders.xlsx` and :mod:`loaders.parquet`, FtM
+JSON lines by :mod:`loaders.ftm`; what they all hand over is in :mod:`loaders.raw`.
 
 Line numbers
 ------------
@@ -27,9 +29,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -40,6 +39,7 @@ import pandas as pd
 
 from loaders import LoaderError
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, REJECT_REASON
+from loaders.raw import CELL_SEP, RawChunk, UnreadableFile, broken_frame, local_copy, row_keys
 
 __all__ = [
     "UnreadableFile",
@@ -59,7 +59,6 @@ DELIMITERS = (",", ";", "\t", "|")
 DEFAULT_CHUNK_ROWS = 50_000
 
 _SAMPLE_BYTES = 1 << 20
-_SEP = "\x1f"  # cannot occur in a table cell
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SNIFF_LINES = 200
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -70,15 +69,6 @@ _FTM_SUFFIXES = (".jsonl", ".json", ".ndjson", ".ftm")
 csv.field_size_limit(1 << 30)
 
 
-class UnreadableFile(LoaderError):
-    """The file cannot be read as a table at all: binary junk, empty, unknown encoding, ..."""
-
-    def __init__(self, path: str | os.PathLike, reason: str):
-        self.path = str(path)
-        self.reason = reason
-        super().__init__(f"{self.path}: {reason}")
-
-
 class UnknownKind(LoaderError):
     """The file's columns fit none of the input kinds."""
 
@@ -86,27 +76,6 @@ class UnknownKind(LoaderError):
         self.path = str(path)
         self.reason = reason
         super().__init__(f"{self.path}: {reason}")
-
-
-@dataclass
-class RawChunk:
-    """Up to ``chunk_rows`` rows of one file, as text.
-
-    ``frame`` has one column per header name (values ``str`` trimmed of surrounding blanks,
-    ``""`` when empty) and the
-    ``line_number`` column. ``broken`` holds rows that could not be split into the header's
-    columns (a CSV row with the wrong number of fields): the values as far as they go,
-    ``line_number`` and ``reject_reason`` (which quotes any surplus fields).
-    ``digests`` holds a 64-bit key of each ``frame`` row's cells (:func:`row_keys`: equal rows,
-    equal keys), so duplicates can be counted without keeping the rows.
-    """
-
-    frame: pd.DataFrame
-    broken: pd.DataFrame
-    digests: np.ndarray | None = None
-
-    def __len__(self) -> int:
-        return len(self.frame) + len(self.broken)
 
 
 def canonical_header(name: str) -> str:
@@ -208,14 +177,22 @@ class TableSource:
         if self.format == "csv":
             yield from self._csv_chunks(chunk_rows)
         elif self.format in ("xlsx", "parquet"):
-            with _materialised(self.path, self.compressed) as local:
-                if self.format == "xlsx":
-                    yield from self._xlsx_chunks(local, chunk_rows)
-                else:
-                    yield from self._parquet_chunks(local, chunk_rows)
+            with local_copy(self.path, self.compressed) as local:
+                yield from self._binary_chunks(local, chunk_rows)
             self.sha256 = file_sha256(self.path)
         else:
             raise UnreadableFile(self.path, f"format {self.format} is not a table of rows")
+
+    def _binary_chunks(self, local: Path, chunk_rows: int) -> Iterator[RawChunk]:
+        # imported here: openpyxl and pyarrow load only when such a file is read
+        if self.format == "xlsx":
+            from loaders.xlsx import xlsx_chunks
+
+            yield from xlsx_chunks(self.path, self.columns, self._header_line, local, chunk_rows)
+        else:
+            from loaders.parquet import parquet_chunks
+
+            yield from parquet_chunks(self.path, self.columns, local, chunk_rows)
 
     # -- CSV --------------------------------------------------------------------------------
 
@@ -282,7 +259,7 @@ class TableSource:
                     broken.append((int(starts[i]), record,
                                    f"row has {len(record)} fields where the header has {width}"))
                 else:
-                    texts[i] = _SEP.join(record)
+                    texts[i] = CELL_SEP.join(record)
             if wrong.any():
                 keep = np.flatnonzero(~wrong)
                 records = [records[i] for i in keep]
@@ -292,76 +269,8 @@ class TableSource:
         frame = pd.DataFrame(records, columns=self.columns, dtype=object) if records else \
             pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
         frame[LINE_NUMBER] = np.asarray(starts, dtype=np.int64)
-        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","),
+        return RawChunk(frame, broken_frame(self.columns, broken, self.delimiter or ","),
                         digests)
-
-    def _rows_chunk(self, rows, lines, broken) -> RawChunk:
-        frame = pd.DataFrame(rows, columns=self.columns, dtype=object) if rows else \
-            pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns})
-        frame[LINE_NUMBER] = np.asarray(lines, dtype=np.int64)
-        return RawChunk(frame, _broken_frame(self.columns, broken, self.delimiter or ","),
-                        row_keys(map(_SEP.join, rows)))
-
-    # -- XLSX -------------------------------------------------------------------------------
-
-    def _xlsx_chunks(self, local: Path, chunk_rows: int) -> Iterator[RawChunk]:
-        import openpyxl
-
-        try:
-            book = openpyxl.load_workbook(local, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a bad workbook
-            raise UnreadableFile(self.path, f"not a readable .xlsx workbook: {exc}") from exc
-        try:
-            sheet = book.worksheets[0]
-            width = len(self.columns)
-            rows, lines, broken = [], [], []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number <= self._header_line:
-                    continue
-                cells = [_cell_text(v).strip() for v in values]
-                if not any(cells):
-                    continue
-                if len(cells) > width:
-                    if any(cells[width:]):
-                        broken.append((number, cells, (
-                            f"row has values beyond the header's {width} columns"
-                        )))
-                        continue
-                    cells = cells[:width]
-                elif len(cells) < width:
-                    cells += [""] * (width - len(cells))
-                rows.append(cells)
-                lines.append(number)
-                if len(rows) + len(broken) >= chunk_rows:
-                    yield self._rows_chunk(rows, lines, broken)
-                    rows, lines, broken = [], [], []
-            if rows or broken:
-                yield self._rows_chunk(rows, lines, broken)
-        finally:
-            book.close()
-
-    # -- Parquet ----------------------------------------------------------------------------
-
-    def _parquet_chunks(self, local: Path, chunk_rows: int) -> Iterator[RawChunk]:
-        import pyarrow.parquet as pq
-
-        try:
-            parquet = pq.ParquetFile(local)
-        except Exception as exc:
-            raise UnreadableFile(self.path, f"not a readable Parquet file: {exc}") from exc
-        first_line = 2
-        for batch in parquet.iter_batches(batch_size=chunk_rows):
-            frame = pd.DataFrame({
-                name: _arrow_text(batch.column(i)) for i, name in enumerate(self.columns)
-            })
-            numbers = range(first_line, first_line + batch.num_rows)
-            first_line += batch.num_rows
-            frame[LINE_NUMBER] = np.asarray(numbers, dtype=np.int64)
-            blank = (frame[self.columns] == "").all(axis=1) if self.columns else None
-            if blank is not None and blank.any():
-                frame = frame[~blank].reset_index(drop=True)
-            texts = list(map(_SEP.join, zip(*(frame[c] for c in self.columns))))
-            yield RawChunk(frame, _broken_frame(self.columns, [], ","), row_keys(texts))
 
 
 # -- CSV records in bulk -------------------------------------------------------------------------
@@ -384,14 +293,14 @@ def _trim_row(record: list[str], joined: str) -> tuple[list[str], str]:
     if joined[:1].isspace() or joined[-1:].isspace() or any(
             blank in joined for blank in _BLANKS_ANYWHERE):
         record = [v.strip() for v in record]
-        joined = _SEP.join(record)
+        joined = CELL_SEP.join(record)
     return record, joined
 
 
 def _needs_trimming(joined: list[str]) -> bool:
     """Whether :func:`_trim_row` would change any row (rows given as their joined cells):
     substring searches over the whole chunk and a strip of each row's ends, all in C."""
-    text = _SEP.join(joined)
+    text = CELL_SEP.join(joined)
     if any(blank in text for blank in _BLANKS_ANYWHERE):
         return True  # found across two rows, a blank ends or opens one: a trigger too
     # whitespace of any kind opening or closing a row
@@ -415,7 +324,7 @@ def _trimmed(records: list[list[str]], starts: np.ndarray
              ) -> tuple[list[list[str]], np.ndarray, list[str]]:
     """Records with blanks trimmed as :func:`_trim_row` does, blank ones dropped (blank lines,
     rows of empty cells), their start lines, and each one's cells joined by the separator."""
-    joined = list(map(_SEP.join, records))
+    joined = list(map(CELL_SEP.join, records))
     if _needs_trimming(joined):
         kept, lines, texts = [], [], []
         for record, line, text in zip(records, starts, joined):
@@ -468,97 +377,6 @@ def _csv_records(reader, chunk_rows: int, header_seen: bool):
         starts.append(lines)
     lines = np.concatenate(starts) if starts else np.empty(0, dtype=np.int64)
     return records, lines, texts, header_seen
-
-
-def row_keys(texts: Iterable[str]) -> np.ndarray:
-    """A 64-bit key (``uint64``) per text, e.g. per row as its cells joined by ``\\x1f``:
-    equal texts, equal keys.
-
-    The key is Python's own string hash (SipHash, keyed afresh in every process), computed in
-    C: keys compare within one process only, which is where a file's rows are compared. Two
-    different texts share a key with probability 2^-64; for a file of n rows the chance that
-    any two do is about n^2 / 2^65 (3e-8 at a million rows).
-    """
-    return np.fromiter(map(hash, texts), dtype=np.int64).view(np.uint64)
-
-
-
-def _broken_frame(columns: list[str], broken, delimiter: str) -> pd.DataFrame:
-    out_columns = list(columns) + [LINE_NUMBER, REJECT_REASON]
-    records = []
-    width = len(columns)
-    for line, values, reason in broken:
-        head = list(values[:width]) + [""] * max(0, width - len(values))
-        if len(values) > width:
-            # the surplus goes into the reason so the rejects file keeps one layout
-            reason = f"{reason}; surplus fields: {delimiter.join(values[width:])}"
-        records.append(head + [line, reason])
-    frame = pd.DataFrame(records, columns=out_columns, dtype=object)
-    frame[LINE_NUMBER] = frame[LINE_NUMBER].astype("int64")
-    return frame
-
-
-def _cell_text(value) -> str:
-    import datetime as dt
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    return str(value)
-
-
-def _arrow_text(column) -> pd.Series:
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    kind = column.type
-    if pa.types.is_timestamp(kind):
-        midnight = pc.all(pc.equal(pc.cast(pc.cast(column, pa.date32()), kind), column)).as_py()
-        if midnight in (True, None):
-            column = pc.cast(column, pa.date32())
-    if pa.types.is_floating(kind):
-        # 12.0 -> "12": integral floats come from integer columns holding nulls
-        as_int = pc.cast(column, pa.int64(), safe=False)
-        integral = pc.equal(pc.cast(as_int, kind), column)
-        text = pc.if_else(integral, pc.cast(as_int, pa.string()), pc.cast(column, pa.string()))
-    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        text = column
-    else:
-        try:
-            text = pc.cast(column, pa.string())
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            text = pa.array([None if v is None else str(v) for v in column.to_pylist()], pa.string())
-    return pd.Series(pc.utf8_trim_whitespace(pc.fill_null(text, "")).to_pylist(), dtype=object)
-
-
-class _materialised:
-    """Context manager giving a seekable local path: the file itself, or a gunzipped copy."""
-
-    def __init__(self, path: Path, compressed: bool):
-        self.path = path
-        self.compressed = compressed
-        self._tmp: str | None = None
-
-    def __enter__(self) -> Path:
-        if not self.compressed:
-            return self.path
-        fd, self._tmp = tempfile.mkstemp(suffix=self.path.stem[-8:])
-        with os.fdopen(fd, "wb") as out, gzip.open(self.path, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
-        return Path(self._tmp)
-
-    def __exit__(self, *exc) -> None:
-        if self._tmp:
-            os.unlink(self._tmp)
 
 
 def _read_head(path: Path) -> tuple[bytes, bool]:
@@ -667,9 +485,13 @@ def open_table(
         source.encoding = codec
         return source
     if fmt == "xlsx":
-        source.columns, source._header_line = _xlsx_header(path, compressed)
+        from loaders.xlsx import xlsx_header
+
+        source.columns, source._header_line = xlsx_header(path, compressed)
     elif fmt == "parquet":
-        source.columns = _parquet_header(path, compressed)
+        from loaders.parquet import parquet_header
+
+        source.columns = parquet_header(path, compressed)
     else:
         text, codec = _decode_sample(path, head, encoding)
         lines = _sample_lines(text, complete=len(head) < _SAMPLE_BYTES)
@@ -705,40 +527,6 @@ def _recognise_format(path: Path, head: bytes) -> str:
     if stripped.startswith(b"{") and b'"schema"' in head[:4096]:
         return "ftm"
     return "csv"
-
-
-def _xlsx_header(path: Path, compressed: bool) -> tuple[list[str], int]:
-    import openpyxl
-
-    with _materialised(path, compressed) as local:
-        if not zipfile.is_zipfile(local):
-            raise UnreadableFile(path, "not a readable .xlsx workbook")
-        try:
-            book = openpyxl.load_workbook(local, read_only=True, data_only=True)
-        except Exception as exc:
-            raise UnreadableFile(path, f"not a readable .xlsx workbook: {exc}") from exc
-        try:
-            if not book.worksheets:
-                raise UnreadableFile(path, "the workbook has no worksheet")
-            for number, values in enumerate(book.worksheets[0].iter_rows(values_only=True), 1):
-                cells = [_cell_text(v) for v in values]
-                if any(c.strip() for c in cells):
-                    while cells and not cells[-1].strip():
-                        cells.pop()
-                    return cells, number
-        finally:
-            book.close()
-    raise UnreadableFile(path, "empty file: the first worksheet has no rows")
-
-
-def _parquet_header(path: Path, compressed: bool) -> list[str]:
-    import pyarrow.parquet as pq
-
-    with _materialised(path, compressed) as local:
-        try:
-            return list(pq.ParquetFile(local).schema_arrow.names)
-        except Exception as exc:
-            raise UnreadableFile(path, f"not a readable Parquet file: {exc}") from exc
 
 
 def _clean_header(path: Path, columns: list[str]) -> list[str]:

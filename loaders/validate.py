@@ -19,8 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from loaders.columns import INPUT_TABLES, LINE_NUMBER, InputTable
-from loaders.profiles import WATCHLIST_ENTITY_COLUMNS, add_reason
+from loaders.columns import INPUT_TABLES, LINE_NUMBER, WATCHLIST_ENTITY_COLUMNS, InputTable
+from loaders.mapping import add_reason
 from loaders.read import row_keys
 
 __all__ = [
@@ -149,95 +149,128 @@ class Validator:
         ``digests``: one per row, equal for rows whose cells are all equal (the reader's);
         without them the mapped cells are hashed here.
         """
-        index = frame.index
-        n = len(frame)
-        if reasons is None:
-            reasons = pd.Series("", index=index, dtype=object)
+        chunk = _Chunk(frame, reasons)
         table = TABLES[self.kind]
-        out: dict[str, Any] = {}
-        text: dict[str, pd.Series] = {}
-
-        def column(name: str) -> pd.Series:
-            if name not in text:
-                value = frame[name] if name in frame.columns else None
-                if value is None:
-                    value = pd.Series("", index=index, dtype=object)
-                elif value.dtype != object:
-                    value = value.astype(object).where(value.notna(), "")
-                text[name] = value
-            return text[name]
-
-        filled: dict[str, np.ndarray] = {}
-
-        def given_in(name: str) -> np.ndarray:
-            # which cells of a column hold a value, told once per column
-            if name not in filled:
-                filled[name] = _given(column(name))
-            return filled[name]
-
-        formats = tuple(self.date_formats)
         columns = list(table.columns)
         if self.kind == "watchlist":
             columns += [c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns]
         for name in columns:
-            raw = column(name)
-            given = given_in(name)
-            soft = (name in self.lenient and name not in table.required, out, name)
-            if name in DATE_COLUMNS:
-                from loaders.normalize import parse_date
+            self._checker(name)(chunk, name, table)
+        self._fill(chunk.out, columns)
+        self._require(chunk, table)
+        rows = chunk.rows()
+        rejected = _given(chunk.reasons)
+        good = rows[~rejected]
+        if digests is None or len(digests) != len(frame):
+            digests = _digests(frame.drop(columns=[LINE_NUMBER]))
+        good, duplicates, reasons, rejected = self._dedupe(
+            good, np.asarray(digests, dtype=np.uint64)[~rejected], chunk.reasons, rejected)
+        return Checked(good.reset_index(drop=True), rejected, reasons, duplicates)
 
-                value, missing = _memo_missing(raw, parse_date, formats, key="parse_date")
-                bad = given & missing
-                reasons = _fail(reasons, bad, raw, "unparseable date '{}' in column " + name, *soft)
-            elif name in COUNTRY_COLUMNS:
-                from loaders.normalize import normalize_country
+    # -- one check per value type: each puts the column's canonical values in chunk.out ------
 
-                value, missing = _memo_missing(raw, normalize_country)
-                bad = given & missing
-                reasons = _fail(reasons, bad, raw, "unknown country '{}' in column " + name, *soft)
-            elif name in NUMBER_COLUMNS:
-                value, reasons = self._number(name, frame, raw, given, reasons)
-            elif name == "hs_code":
-                from loaders.normalize import hs6, normalize_hs
+    def _checker(self, name: str) -> Callable[[_Chunk, str, InputTable], None]:
+        if name in DATE_COLUMNS:
+            return self._date
+        if name in COUNTRY_COLUMNS:
+            return self._country
+        if name in NUMBER_COLUMNS:
+            return self._number
+        if name == "hs_code":
+            return self._hs_code
+        if name in IDENTIFIER_COLUMNS:
+            return self._identifier
+        if name in NAME_COLUMNS:
+            return self._name
+        return {"role": self._role, "officer_type": self._officer_type,
+                "entity_kind": self._entity_kind}.get(name, self._text)
 
-                value, missing = _memo_missing(raw, normalize_hs)
-                bad = given & missing
-                reasons = _fail(reasons, bad, raw, "invalid HS code '{}' in column hs_code")
-                out[name] = value
-                out["hs6"] = memo_map(pd.Series(value, index=index), hs6)
-                continue
-            elif name in IDENTIFIER_COLUMNS:
-                from loaders.normalize import normalize_identifier
+    def _lenient(self, name: str, table: InputTable) -> bool:
+        return name in self.lenient and name not in table.required
 
-                value, missing = _memo_missing(raw, normalize_identifier)
-                bad = given & missing
-                if name in table.required:
-                    reasons = _fail(reasons, bad, raw, "invalid identifier '{}' in column " + name)
-                elif bad.any():
-                    # an optional identifier that is junk is dropped, its text kept beside it
-                    out[f"{name}_text"] = np.where(bad, raw, None)
-            elif name in NAME_COLUMNS:
-                from loaders.normalize import clean_name
+    def _date(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        from loaders.normalize import parse_date
 
-                value, missing = _memo_missing(raw, clean_name)
-                bad = given & missing
-                reasons = _fail(reasons, bad, raw, "no usable name '{}' in column " + name)
-            elif name == "role":
-                value = _as_key(raw)
-            elif name == "officer_type":
-                key = _as_key(raw)
-                value = np.array([_OFFICER_TYPES.get(k, k) if k else "person" for k in key], dtype=object)
-                bad = given & ~np.isin(value, ["person", "company"])
-                reasons = _fail(reasons, bad, raw, "unknown officer_type '{}' (person or company)")
-            elif name == "entity_kind":
-                key = _as_key(raw)
-                value = np.array([_ENTITY_KINDS.get(k, k) if k else "Company" for k in key], dtype=object)
-                bad = given & ~np.isin(value, ["Company", "Person"])
-                reasons = _fail(reasons, bad, raw, "unknown entity_kind '{}' (company or person)")
-            else:
-                value = np.where(given, raw.to_numpy(dtype=object), None)
-            out[name] = value
+        value, missing = _memo_missing(chunk.text(name), parse_date, tuple(self.date_formats),
+                                       key="parse_date")
+        chunk.fail(chunk.given(name) & missing, name, "unparseable date '{}' in column " + name,
+                   self._lenient(name, table))
+        chunk.out[name] = value
 
+    def _country(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        from loaders.normalize import normalize_country
+
+        value, missing = _memo_missing(chunk.text(name), normalize_country)
+        chunk.fail(chunk.given(name) & missing, name, "unknown country '{}' in column " + name,
+                   self._lenient(name, table))
+        chunk.out[name] = value
+
+    def _number(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        frame, raw, given = chunk.frame, chunk.text(name), chunk.given(name)
+        if name not in frame.columns or frame[name].dtype == object:
+            value = _amounts(raw, given, self.decimal_comma)
+            chunk.fail(given & np.isnan(value), name, "unparseable number '{}' in column " + name)
+        else:
+            # already numeric: a profile converted it (currency); NaN there is not a failure
+            value = frame[name].to_numpy(dtype=float)
+        if name in NON_NEGATIVE:
+            chunk.fail(np.nan_to_num(value, nan=0.0) < 0, name, "negative " + name + " '{}'")
+        if name == "share_pct":
+            chunk.fail(np.nan_to_num(value, nan=0.0) > 100, name, "share_pct '{}' above 100")
+        chunk.out[name] = value
+
+    def _hs_code(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        from loaders.normalize import hs6, normalize_hs
+
+        value, missing = _memo_missing(chunk.text(name), normalize_hs)
+        chunk.fail(chunk.given(name) & missing, name, "invalid HS code '{}' in column hs_code")
+        chunk.out[name] = value
+        chunk.out["hs6"] = memo_map(pd.Series(value, index=chunk.index), hs6)
+
+    def _identifier(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        from loaders.normalize import normalize_identifier
+
+        raw = chunk.text(name)
+        value, missing = _memo_missing(raw, normalize_identifier)
+        bad = chunk.given(name) & missing
+        if name in table.required:
+            chunk.fail(bad, name, "invalid identifier '{}' in column " + name)
+        elif bad.any():
+            # an optional identifier that is junk is dropped, its text kept beside it
+            chunk.out[f"{name}_text"] = np.where(bad, raw, None)
+        chunk.out[name] = value
+
+    def _name(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        from loaders.normalize import clean_name
+
+        value, missing = _memo_missing(chunk.text(name), clean_name)
+        chunk.fail(chunk.given(name) & missing, name, "no usable name '{}' in column " + name)
+        chunk.out[name] = value
+
+    def _role(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        chunk.out[name] = _as_key(chunk.text(name))
+
+    def _officer_type(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        key = _as_key(chunk.text(name))
+        value = np.array([_OFFICER_TYPES.get(k, k) if k else "person" for k in key], dtype=object)
+        chunk.fail(chunk.given(name) & ~np.isin(value, ["person", "company"]), name,
+                   "unknown officer_type '{}' (person or company)")
+        chunk.out[name] = value
+
+    def _entity_kind(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        key = _as_key(chunk.text(name))
+        value = np.array([_ENTITY_KINDS.get(k, k) if k else "Company" for k in key], dtype=object)
+        chunk.fail(chunk.given(name) & ~np.isin(value, ["Company", "Person"]), name,
+                   "unknown entity_kind '{}' (company or person)")
+        chunk.out[name] = value
+
+    def _text(self, chunk: _Chunk, name: str, table: InputTable) -> None:
+        chunk.out[name] = np.where(chunk.given(name), chunk.text(name).to_numpy(dtype=object), None)
+
+    # -- across columns -----------------------------------------------------------------------
+
+    def _fill(self, out: dict[str, Any], columns: list[str]) -> None:
+        """The file name where a row names no source; a listed entity's id from its numbers."""
         if "source" in columns:
             out["source"] = np.where(pd.isna(out["source"]), self.source_name or None, out["source"])
         if self.kind == "watchlist":
@@ -246,9 +279,11 @@ class Validator:
                 ident = np.where(pd.isna(ident), out[fallback], ident)
             out["id"] = ident
 
-        # required columns (FtM references stand in for the company / entity they name)
+    def _require(self, chunk: _Chunk, table: InputTable) -> None:
+        """Required columns and one-of groups (FtM references stand in for the company /
+        entity they name)."""
         ftm_ref = FTM_REF.get(self.kind) if self.ftm else None
-        has_ref = given_in(ftm_ref) if ftm_ref else np.zeros(n, bool)
+        has_ref = chunk.given(ftm_ref) if ftm_ref else np.zeros(len(chunk.frame), bool)
         for name in table.required:
             if name in self.optional:
                 continue
@@ -256,55 +291,21 @@ class Validator:
                 continue
             if self.ftm and has_ref.any() and name in ("company_registration_number",
                                                        "company_country", "country"):
-                missing = ~given_in(name) & ~has_ref
+                missing = ~chunk.given(name) & ~has_ref
             else:
-                missing = ~given_in(name)
-            reasons = add_reason(reasons, pd.Series(missing, index=index), f"missing {name}")
+                missing = ~chunk.given(name)
+            chunk.reject(missing, f"missing {name}")
         for group in table.one_of:
             if self.ftm and self.kind == "companies":
                 continue
-            present = np.zeros(n, bool)
+            present = np.zeros(len(chunk.frame), bool)
             for name in group:
-                present |= given_in(name)
+                present |= chunk.given(name)
             if len(group) == 2:
                 message = f"neither {group[0]} nor {group[1]} given"
             else:
                 message = f"none of {', '.join(group)} given"
-            reasons = add_reason(reasons, pd.Series(~present, index=index), message)
-
-        rows = pd.DataFrame({k: pd.Series(v, index=index, dtype=float if
-                                           np.asarray(v).dtype.kind == "f" else object)
-                             for k, v in out.items()}, index=index)
-        known = set(rows.columns)
-        for name in frame.columns:
-            if name not in known and name != LINE_NUMBER:
-                values = column(name).to_numpy(dtype=object).copy()
-                values[~values.astype(bool)] = None
-                rows[name] = pd.Series(values, index=index, dtype=object)
-        rows[LINE_NUMBER] = frame[LINE_NUMBER].to_numpy()
-        rejected = _given(reasons)
-        good = rows[~rejected]
-        if digests is None or len(digests) != n:
-            digests = _digests(frame.drop(columns=[LINE_NUMBER]))
-        good, duplicates, reasons, rejected = self._dedupe(
-            good, np.asarray(digests, dtype=np.uint64)[~rejected], reasons, rejected)
-        return Checked(good.reset_index(drop=True), rejected, reasons, duplicates)
-
-    def _number(self, name, frame, raw, given, reasons):
-        if name not in frame.columns or frame[name].dtype == object:
-            value = _amounts(raw, given, self.decimal_comma)
-            bad = given & np.isnan(value)
-            reasons = _fail(reasons, bad, raw, "unparseable number '{}' in column " + name)
-        else:
-            # already numeric: a profile converted it (currency); NaN there is not a failure
-            value = frame[name].to_numpy(dtype=float)
-        if name in NON_NEGATIVE:
-            negative = np.nan_to_num(value, nan=0.0) < 0
-            reasons = _fail(reasons, negative, raw, "negative " + name + " '{}'")
-        if name == "share_pct":
-            over = np.nan_to_num(value, nan=0.0) > 100
-            reasons = _fail(reasons, over, raw, "share_pct '{}' above 100")
-        return value, reasons
+            chunk.reject(~present, message)
 
     def _dedupe(self, good: pd.DataFrame, keys: np.ndarray, reasons: pd.Series,
                 rejected: np.ndarray):
@@ -348,6 +349,67 @@ class Validator:
             rejected = rejected | mask.to_numpy()
             good = good[~conflict]
         return good, reasons, rejected
+
+
+class _Chunk:
+    """One mapped chunk under check: its columns as text (told once each), which cells hold a
+    value, the canonical values made so far (``out``, in column order) and the rows' reasons."""
+
+    def __init__(self, frame: pd.DataFrame, reasons: pd.Series | None):
+        self.frame = frame
+        self.index = frame.index
+        self.reasons = pd.Series("", index=self.index, dtype=object) if reasons is None else reasons
+        self.out: dict[str, Any] = {}
+        self._text: dict[str, pd.Series] = {}
+        self._given: dict[str, np.ndarray] = {}
+
+    def text(self, name: str) -> pd.Series:
+        if name not in self._text:
+            value = self.frame[name] if name in self.frame.columns else None
+            if value is None:
+                value = pd.Series("", index=self.index, dtype=object)
+            elif value.dtype != object:
+                value = value.astype(object).where(value.notna(), "")
+            self._text[name] = value
+        return self._text[name]
+
+    def given(self, name: str) -> np.ndarray:
+        if name not in self._given:
+            self._given[name] = _given(self.text(name))
+        return self._given[name]
+
+    def fail(self, bad: np.ndarray, name: str, template: str, lenient: bool = False) -> None:
+        """Reject the ``bad`` rows quoting their value in ``template`` (at its ``{}``), or,
+        ``lenient``, keep the value's text aside in ``<name>_text`` instead."""
+        if not bad.any():
+            return
+        raw = self.text(name)
+        if lenient:
+            self.out[f"{name}_text"] = np.where(bad, raw.to_numpy(dtype=object), None)
+            return
+        message = pd.Series("", index=self.index, dtype=object)
+        before, after = template.split("{}")
+        message[bad] = before + raw[bad].map(_shown) + after
+        self.reject(bad, message)
+
+    def reject(self, bad: np.ndarray, message: str | pd.Series) -> None:
+        self.reasons = add_reason(self.reasons, pd.Series(bad, index=self.index), message)
+
+    def rows(self) -> pd.DataFrame:
+        """The canonical columns, then the file's other columns (None where empty), then
+        ``line_number``."""
+        index = self.index
+        rows = pd.DataFrame({k: pd.Series(v, index=index, dtype=float if
+                                           np.asarray(v).dtype.kind == "f" else object)
+                             for k, v in self.out.items()}, index=index)
+        known = set(rows.columns)
+        for name in self.frame.columns:
+            if name not in known and name != LINE_NUMBER:
+                values = self.text(name).to_numpy(dtype=object).copy()
+                values[~values.astype(bool)] = None
+                rows[name] = pd.Series(values, index=index, dtype=object)
+        rows[LINE_NUMBER] = self.frame[LINE_NUMBER].to_numpy()
+        return rows
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -400,20 +462,6 @@ def _as_key(raw: pd.Series) -> np.ndarray:
 def _shown(value: Any) -> str:
     text = str(value)
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 1] + "…"
-
-
-def _fail(reasons: pd.Series, bad: np.ndarray, raw: pd.Series, template: str,
-          lenient: bool = False, out: dict | None = None, name: str = "") -> pd.Series:
-    if not bad.any():
-        return reasons
-    if lenient and out is not None:
-        out[f"{name}_text"] = np.where(bad, raw.to_numpy(dtype=object), None)
-        return reasons
-    message = pd.Series("", index=reasons.index, dtype=object)
-    shown = raw[bad].map(_shown)
-    before, after = template.split("{}")
-    message[bad] = before + shown + after
-    return add_reason(reasons, pd.Series(bad, index=reasons.index), message)
 
 
 def _digests(frame: pd.DataFrame) -> np.ndarray:
