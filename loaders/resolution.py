@@ -17,7 +17,8 @@ import pandas as pd
 
 from loaders import LoaderError
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, RESOLVED, WATCHLIST_ENTITY_COLUMNS
-from loaders.validate import OWNER_ROLES, memo_map, tidy_frame
+from loaders.memo import memo_map
+from loaders.validate import OWNER_ROLES, tidy_frame
 
 if TYPE_CHECKING:
     from loaders.accounting import CanonicalChunk

@@ -21,6 +21,7 @@ import pandas as pd
 
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, WATCHLIST_ENTITY_COLUMNS, InputTable
 from loaders.mapping import add_reason
+from loaders.memo import memo_map, memo_map_missing
 from loaders.read import row_keys
 
 __all__ = [
@@ -32,7 +33,6 @@ __all__ = [
     "IDENTIFIER_COLUMNS",
     "NAME_COLUMNS",
     "OWNER_ROLES",
-    "memo_map",
     "PERSONS",
     "TABLES",
     "tidy_frame",
@@ -65,44 +65,6 @@ FTM_REF = {"officers": "company_ftm_id", "watchlist": "entity_ftm_id"}
 PERSONS = InputTable(kind="persons", required=("name",), optional=("country", "aliases", "id"))
 TABLES: dict[str, InputTable] = {**INPUT_TABLES, "persons": PERSONS}
 _MAX_SHOWN = 80
-_MEMO_LIMIT = 400_000
-_MEMOS: dict[tuple, dict] = {}
-
-
-def memo_map(values: pd.Series, func: Callable, *args: Any, key: Any = None) -> np.ndarray:
-    """``func`` applied once per distinct value (kept across chunks), as an object array.
-
-    >>> memo_map(pd.Series(["RU", "Russia", "RU"]), str.upper).tolist()
-    ['RU', 'RUSSIA', 'RU']
-    """
-    codes, results = _memo(values, func, args, key)
-    return results[codes]
-
-
-def _memo_missing(values: pd.Series, func: Callable, *args: Any, key: Any = None
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`memo_map` and, per value, whether the result is missing (None, NaN), told once
-    per distinct value."""
-    codes, results = _memo(values, func, args, key)
-    return results[codes], pd.isna(results)[codes]
-
-
-def _memo(values: pd.Series, func: Callable, args: tuple, key: Any
-          ) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the values and ``func``'s result per distinct value (the last one None, for
-    the NA code -1)."""
-    cache = _MEMOS.setdefault((key or getattr(func, "__qualname__", repr(func)), args), {})
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    if len(cache) + len(uniques) > _MEMO_LIMIT:
-        cache.clear()  # bounded memory: a file of endless distinct values must not grow it
-    results = np.empty(len(uniques) + 1, dtype=object)
-    for i, value in enumerate(uniques):
-        try:
-            results[i] = cache[value]
-        except KeyError:
-            results[i] = cache[value] = func(value, *args)
-    results[-1] = None  # the NA sentinel (-1) picks the last slot
-    return codes, results
 
 
 @dataclass
@@ -191,7 +153,7 @@ class Validator:
     def _date(self, chunk: _Chunk, name: str, table: InputTable) -> None:
         from loaders.normalize import parse_date
 
-        value, missing = _memo_missing(chunk.text(name), parse_date, tuple(self.date_formats),
+        value, missing = memo_map_missing(chunk.text(name), parse_date, tuple(self.date_formats),
                                        key="parse_date")
         chunk.fail(chunk.given(name) & missing, name, "unparseable date '{}' in column " + name,
                    self._lenient(name, table))
@@ -200,7 +162,7 @@ class Validator:
     def _country(self, chunk: _Chunk, name: str, table: InputTable) -> None:
         from loaders.normalize import normalize_country
 
-        value, missing = _memo_missing(chunk.text(name), normalize_country)
+        value, missing = memo_map_missing(chunk.text(name), normalize_country)
         chunk.fail(chunk.given(name) & missing, name, "unknown country '{}' in column " + name,
                    self._lenient(name, table))
         chunk.out[name] = value
@@ -222,7 +184,7 @@ class Validator:
     def _hs_code(self, chunk: _Chunk, name: str, table: InputTable) -> None:
         from loaders.normalize import hs6, normalize_hs
 
-        value, missing = _memo_missing(chunk.text(name), normalize_hs)
+        value, missing = memo_map_missing(chunk.text(name), normalize_hs)
         chunk.fail(chunk.given(name) & missing, name, "invalid HS code '{}' in column hs_code")
         chunk.out[name] = value
         chunk.out["hs6"] = memo_map(pd.Series(value, index=chunk.index), hs6)
@@ -231,7 +193,7 @@ class Validator:
         from loaders.normalize import normalize_identifier
 
         raw = chunk.text(name)
-        value, missing = _memo_missing(raw, normalize_identifier)
+        value, missing = memo_map_missing(raw, normalize_identifier)
         bad = chunk.given(name) & missing
         if name in table.required:
             chunk.fail(bad, name, "invalid identifier '{}' in column " + name)
@@ -243,7 +205,7 @@ class Validator:
     def _name(self, chunk: _Chunk, name: str, table: InputTable) -> None:
         from loaders.normalize import clean_name
 
-        value, missing = _memo_missing(chunk.text(name), clean_name)
+        value, missing = memo_map_missing(chunk.text(name), clean_name)
         chunk.fail(chunk.given(name) & missing, name, "no usable name '{}' in column " + name)
         chunk.out[name] = value
 
