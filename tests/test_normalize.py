@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 
 import numpy as np
 import pandas as pd
+import pycountry
 import pytest
 
 from loaders.normalize import (
@@ -232,9 +234,64 @@ def test_normalize_country(raw, expected):
     assert normalize_country(raw) == expected
 
 
-@pytest.mark.parametrize("raw", JUNK + ["Atlantis", "XX", "EU", "USSR", "12", "Не указано"])
+@pytest.mark.parametrize("raw", JUNK + ["Atlantis", "XX", "EU", "USSR", "12", "Не указано",
+                                 "Атлантида", "Europe", "Корея", "Виргинские острова",
+                                 "Korea (DPRK)", "Россия" * 40, "(" * 5000 + "Russia"])
 def test_normalize_country_junk(raw):
+    # "Корея", "Виргинские острова": two countries each; a guess would be wrong half the time
     assert normalize_country(raw) is None
+
+
+def _iso_names(language):
+    translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    return [(translation.gettext(c.name), c.alpha_2) for c in pycountry.countries]
+
+
+def test_normalize_country_every_russian_iso_name():
+    names = _iso_names("ru")
+    assert len(names) == len(pycountry.countries) > 240
+    wrong = [(name, code, normalize_country(name)) for name, code in names
+             if normalize_country(name) != code]
+    assert wrong == []
+    # case, ё/е, spacing and punctuation do not matter
+    assert normalize_country("  СОЕДИНЕННОЕ   королевство ") == "GB"
+    assert normalize_country("Кот д'Ивуар") == normalize_country("Кот-д’Ивуар") == "CI"
+
+
+@pytest.mark.parametrize("raw, expected", [
+    # OKSM (OK 025-2001) short names, as Russian customs write them
+    ("Корея, Республика", "KR"), ("КОРЕЯ, РЕСПУБЛИКА", "KR"), ("Республика Корея", "KR"),
+    ("Корея, Народно-Демократическая Республика", "KP"),
+    ("Соединенное Королевство", "GB"), ("Соединённое Королевство", "GB"),
+    ("Иран (Исламская Республика)", "IR"), ("Иран, Исламская Республика", "IR"),
+    ("Тайвань (Китай)", "TW"), ("Российская Федерация", "RU"),
+    ("Объединенные Арабские Эмираты", "AE"), ("Молдова, Республика", "MD"),
+    ("Венесуэла (Боливарианская Республика)", "VE"), ("Танзания, Объединенная Республика", "TZ"),
+    ("Конго, Демократическая Республика", "CD"), ("Конго", "CG"),
+    ("Боливия, Многонациональное Государство", "BO"), ("Палестина, Государство", "PS"),
+    ("ПАПСКИЙ ПРЕСТОЛ (ГОСУДАРСТВО - ГОРОД ВАТИКАН)", "VA"), ("Виргинские острова, США", "VI"),
+    ("Виргинские острова, Британские", "VG"), ("Микронезия, Федеративные Штаты", "FM"),
+    ("Сен-Мартен", "MF"), ("Синт-Мартен", "SX"), ("Туркмения", "TM"), ("Чешская Республика", "CZ"),
+    # Eurostat's names with notes
+    ("Russian Federation (Russia)", "RU"), ("Belarus (Belorussia)", "BY"),
+    ("Italy (incl. San Marino 'SM' -> 1993)", "IT"), ("Belgium (incl. Luxembourg 'LU' -> 1998)", "BE"),
+    # English in ISO's inverted order and the natural one
+    ("Korea, Republic of", "KR"), ("Republic of Korea", "KR"), ("Islamic Republic of Iran", "IR"),
+    ("Korea, Democratic People's Republic of", "KP"), ("North Korea", "KP"), ("КНДР", "KP"),
+])
+def test_normalize_country_classifier_forms(raw, expected):
+    assert normalize_country(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Україна", "UA"), ("Російська Федерація", "RU"), ("Білорусь", "BY"),      # uk
+    ("Қазақстан", "KZ"), ("Ресей", "RU"),                                       # kk
+    ("Кыргызстан", "KG"), ("Türkiye", "TR"), ("Rusya Federasyonu", "RU"),       # ky, tr
+    ("Birleşik Arap Emirlikleri", "AE"), ("中国", "CN"), ("香港", "HK"),          # tr, zh
+    ("Deutschland", "DE"), ("Émirats arabes unis", "AE"),                       # de, fr
+])
+def test_normalize_country_other_languages(raw, expected):
+    assert normalize_country(raw) == expected
 
 
 # ----------------------------------------------------------------------------------- HS codes

@@ -1,16 +1,27 @@
-"""Countries: an ISO 3166-1 alpha-2 code from a code or a name in English or Russian.
+"""Countries: an ISO 3166-1 alpha-2 code from a code or a country's name, in any of the forms
+classifiers and statistics offices write it.
 
-Names that neither the short list here nor pycountry know go to rigour's territory table
-(regions and cities too: "Dubai" stands for AE), which is slow to build; :func:`use_cache_dir`
-says where to keep it between processes.
+Names come from classifiers, not from hand tables: ISO 3166-1's names in English and, through
+the translations pycountry ships (gettext domain ``iso3166-1``), in Russian and the other
+languages of the region's trade papers. The official short forms of Russia's classifier of
+countries (OKSM: "Корея, Республика", "Иран (Исламская Республика)", "Тайвань (Китай)") and
+Eurostat's names with notes ("Italy (incl. San Marino 'SM' -> 1993)") are derived from those
+by general rules (inverted "X, Y" order; the text in brackets tried with and without). The
+few names no rule reaches sit in ``country_aliases.csv`` beside this module, each with its
+source. Names that none of these know go to rigour's territory table (regions and cities too:
+"Dubai" stands for AE), which is slow to build; :func:`use_cache_dir` says where to keep it
+between processes.
 """
 
 from __future__ import annotations
 
+import csv
+import gettext
 import json
 import os
-import re
 import tempfile
+import unicodedata
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -21,50 +32,104 @@ from loaders.normalize.cells import cell_text
 
 __all__ = ["normalize_country", "use_cache_dir"]
 
-_SPACES = re.compile(r"\s+")
-
-# Russian names the territory tables lack (checked against rigour's data), normalised by
-# _country_text; and the most common names of the region's trade, so that a load does not wait
-# seconds for rigour's full name table when pycountry and this list already know the answer.
-_COUNTRY_NAMES = {
-    "russia": "RU", "россия": "RU", "российская федерация": "RU", "рф": "RU",
-    "turkey": "TR", "турция": "TR", "uk": "GB", "uae": "AE", "hong kong sar": "HK",
-    "kyrgyz republic": "KG", "кыргызстан": "KG", "киргизия": "KG", "казахстан": "KZ",
-    "армения": "AM", "беларусь": "BY", "узбекистан": "UZ", "грузия": "GE", "китай": "CN",
-    "гонконг": "HK", "таджикистан": "TJ", "азербайджан": "AZ", "туркменистан": "TM",
-    "иран": "IR", "индия": "IN", "сша": "US", "германия": "DE",
-    "белоруссия": "BY",
-    "кыргызская республика": "KG",
-    "киргизская республика": "KG",
-    "республика кыргызстан": "KG",
-    "республика армения": "AM",
-    "кнр": "CN",
-    "сянган": "HK",
-    "республика таджикистан": "TJ",
-    "азербайджанская республика": "AZ",
-    "оаэ": "AE",
-    "южная корея": "KR",
-}
-_BRACKETS = re.compile(r"\(([^)]*)\)|\[([^\]]*)\]")
+# Languages whose ISO 3166 names are looked up besides English and Russian: the region's own
+# (Ukraine, Belarus, Central Asia, the Caucasus), its trade partners' and Europe's. A name that
+# means one country in one of these and another in a second is dropped as ambiguous.
+_LANGUAGES = ("uk", "be", "kk", "ky", "uz", "tg", "tk", "az", "hy", "ka", "tr", "zh_CN",
+              "zh_TW", "zh_HK", "ja", "ko", "de", "fr", "es", "it", "pl", "nl", "ar", "fa")
+_ALIASES = Path(__file__).with_name("country_aliases.csv")
+# No country's name, with an office's note, comes near this; longer text is not looked at.
+MAX_COUNTRY_CHARS = 200
 _ISO2 = frozenset(c.alpha_2 for c in pycountry.countries) | {"XK"}
+# codes first, so that no language's short name ("Çad" is Chad in Turkish) can shadow one
+_CODES = {code: c.alpha_2 for c in pycountry.countries for code in (c.alpha_2, c.alpha_3)}
 
 
-def _country_text(value: str) -> str:
-    return _SPACES.sub(" ", re.sub(r"[.,]", " ", value.casefold().replace("ё", "е"))).strip()
+def _fold(text: str) -> str:
+    """``text`` for comparison: case, accents, ё/е, punctuation and spacing folded (linear)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    kept = [ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)]
+    return " ".join("".join(kept).split())
+
+
+def _inverted(text: str) -> str | None:
+    """"Корея, Республика" -> "Республика Корея"; "Korea, Republic of" -> "Republic of Korea"."""
+    head, comma, tail = text.partition(",")
+    return f"{tail} {head}" if comma and head.strip() and tail.strip() else None
+
+
+def _brackets(text: str) -> tuple[str, list[str]]:
+    """The text outside brackets and each top-level bracketed part, in one pass (no regex:
+    an unclosed bracket costs nothing); unbalanced text is returned whole, without parts."""
+    closing = {"(": ")", "[": "]"}
+    outside: list[str] = []
+    parts: list[str] = []
+    stack: list[str] = []
+    current: list[str] = []
+    for ch in text:
+        if ch in closing:
+            stack.append(closing[ch])
+            if len(stack) == 1:
+                current = []
+                outside.append(" ")
+                continue
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                parts.append("".join(current))
+                continue
+        elif ch in ")]":
+            return text, []
+        (current if stack else outside).append(ch)
+    if stack:
+        return text, []
+    return "".join(outside), parts
+
+
+def _variants(text: str) -> Iterator[str]:
+    """The forms of ``text`` to look up, most literal first: the whole, its inverted order,
+    then without the bracketed note ("Belarus (Belorussia)"), the note before the rest
+    ("Иран (Исламская Республика)" -> "Исламская Республика Иран"), and the note alone."""
+    outside, parts = _brackets(text)
+    bases = [text, outside] if parts else [text]
+    for base in bases:
+        yield base
+        inverted = _inverted(base)
+        if inverted:
+            yield inverted
+    for part in parts:
+        yield f"{part} {outside}"
+    yield from parts
 
 
 def _lookup_country(value: str) -> str | None:
-    known = _COUNTRY_NAMES.get(_country_text(value))
-    if known:
-        return known
+    code = _CODES.get(value.strip().upper())
+    if code:
+        return code
+    names = _country_names()
+    for variant in _variants(value):
+        code = names.get(_fold(variant))
+        if code:
+            return code
     try:
-        # codes and English names; cheap, where rigour's name table takes seconds to build
+        # codes (alpha-2, alpha-3, numeric) and English names as pycountry spells them
         return pycountry.countries.lookup(value).alpha_2
     except LookupError:
         pass
+    code = _territory_country(value)
+    outside, parts = _brackets(value)
+    if code or not parts:
+        return code
+    # the place outside the brackets and the one inside must agree: "Moscow (Russia)" is RU,
+    # "Korea (DPRK)" is neither Korea
+    codes = {code for code in map(_territory_country, [outside, *parts]) if code}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _territory_country(value: str) -> str | None:
     territory = _territory_code(value)
     if territory is None:
-        text = _country_text(value)
+        text = _fold(value)
         for prefix in ("republic of ", "the ", "республика "):
             if text.startswith(prefix):
                 territory = _territory_code(text[len(prefix):])
@@ -78,27 +143,72 @@ def _lookup_country(value: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def normalize_country(text: Any) -> str | None:
-    """ISO 3166-1 alpha-2 code from a code (alpha-2/alpha-3) or an English/Russian name.
+    """ISO 3166-1 alpha-2 code from a code (alpha-2/alpha-3) or a country's name.
+
+    A name is an ISO 3166 name in English, Russian or another language of the region's
+    trade (see ``_LANGUAGES``), an OKSM short form, or a statistics office's name with a
+    note in brackets; case, accents, ё/е and spacing do not matter. Text longer than
+    ``MAX_COUNTRY_CHARS`` is not a country.
 
     Examples
     --------
     >>> [normalize_country(x) for x in ("RUS", "Российская Федерация", "Türkiye", "ОАЭ")]
     ['RU', 'RU', 'TR', 'AE']
-    >>> normalize_country("Hong Kong SAR"), normalize_country("Atlantis")
-    ('HK', None)
+    >>> [normalize_country(x) for x in ("Корея, Республика", "Иран (Исламская Республика)")]
+    ['KR', 'IR']
+    >>> normalize_country("Italy (incl. San Marino 'SM' -> 1993)"), normalize_country("Atlantis")
+    ('IT', None)
     """
     value = cell_text(text)
-    if value is None:
+    if value is None or len(value) > MAX_COUNTRY_CHARS:
         return None
-    code = _lookup_country(value)
-    if code is None and _BRACKETS.search(value):
-        # "Гонконг (Сянган)", "Russia (RU)": try the text outside, then inside the brackets
-        outside = _BRACKETS.sub(" ", value).strip()
-        inside = [a or b for a, b in _BRACKETS.findall(value)]
-        for part in (outside, *inside):
-            if part and (code := _lookup_country(part)):
-                break
-    return code
+    return _lookup_country(value)
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """{folded name: alpha-2} from ISO 3166-1 in English, Russian and ``_LANGUAGES`` (with
+    each name's inverted form), and ``country_aliases.csv`` above them; built once."""
+    tiers: list[dict[str, set[str]]] = [{}, {}, {}]
+    english = [(c.alpha_2, [n for n in (c.name, getattr(c, "official_name", None),
+                                         getattr(c, "common_name", None)) if n])
+               for c in pycountry.countries]
+    # tiers[0]: country_aliases.csv; [1]: English and Russian; [2]: the other languages
+    for tier, languages in ((1, (None, "ru")), (2, _LANGUAGES)):
+        for language in languages:
+            translate = _translator(language)
+            for code, spellings in english:
+                for name in filter(None, map(translate, spellings)):
+                    for form in (name, _inverted(name)):
+                        if form and (key := _fold(form)):
+                            tiers[tier].setdefault(key, set()).add(code)
+                    # "Сен-Мартен (Франция)" is also "Сен-Мартен", unless another is too; only
+                    # in English and Russian, checked by hand: in Kazakh, "Корея (Солтүстік)"
+                    # is North Korea and "Корея" would become it
+                    outside, parts = _brackets(name)
+                    if tier == 1 and parts and (key := _fold(outside)):
+                        tiers[2].setdefault(key, set()).add(code)
+    with _ALIASES.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            tiers[0].setdefault(_fold(row["name"]), set()).add(row["alpha_2"])
+    names: dict[str, str] = {}
+    for level in reversed(tiers):  # a higher tier overrides; a name with two codes is dropped
+        for key, codes in level.items():
+            if len(codes) == 1:
+                names[key] = next(iter(codes))
+            else:
+                names.pop(key, None)
+    return names
+
+
+def _translator(language: str | None) -> Callable[[str], str | None]:
+    if language is None:
+        return lambda name: name
+    try:
+        catalogue = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:  # a pycountry without this language
+        return lambda name: None
+    return catalogue.gettext
 
 
 # ---------------------------------------------------------------------------------------------
