@@ -135,6 +135,7 @@ class _HashingRaw(io.RawIOBase):
     def __init__(self, handle):
         self._handle = handle
         self.digest = hashlib.sha256()
+        self.bytes_read = 0  # of the file as stored (compressed, when it is)
 
     def readable(self) -> bool:
         return True
@@ -143,6 +144,7 @@ class _HashingRaw(io.RawIOBase):
         n = self._handle.readinto(buffer)
         if n:
             self.digest.update(memoryview(buffer)[:n])
+            self.bytes_read += n
         return n
 
     def drain(self) -> None:
@@ -171,6 +173,14 @@ class TableSource:
     compressed: bool = False
     sha256: str | None = None
     _header_line: int = 1
+    _raw: _HashingRaw | None = field(default=None, repr=False)
+
+    @property
+    def bytes_read(self) -> int:
+        """Bytes of the stored file read so far: the measure of a load's progress."""
+        if self._raw is not None:
+            return self._raw.bytes_read
+        return self.path.stat().st_size if self.sha256 else 0
 
     def chunks(self, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> Iterator[RawChunk]:
         """Yield the file's rows in chunks of at most ``chunk_rows`` rows."""
@@ -198,7 +208,7 @@ class TableSource:
 
     def open_text(self):
         """The file as a text stream (decompressed, decoded), hashing the raw bytes read."""
-        raw = _HashingRaw(open(self.path, "rb"))
+        raw = self._raw = _HashingRaw(open(self.path, "rb"))
         binary = io.BufferedReader(raw, buffer_size=1 << 20)
         if self.compressed:
             binary = gzip.GzipFile(fileobj=binary, mode="rb")
