@@ -113,7 +113,8 @@ def run_fast(graph, pid: int, full_read: bool = False) -> dict:
 
 def run_naive(graph, pid: int, variant: str, timeout: float) -> dict:
     import neo4j
-    from neo4j.exceptions import ClientError, TransientError
+
+    from graph.connection import QueryFailed
 
     from queries.reference import CHAIN_TOLERANCE, CHAIN_WINDOW_DAYS, DESTINATIONS, TRANSIT
 
@@ -125,9 +126,9 @@ def run_naive(graph, pid: int, variant: str, timeout: float) -> dict:
         try:
             with graph.session(default_access_mode="READ") as session:
                 paths = [r["record_ids"] for r in session.run(query, params)]
-        except (ClientError, TransientError) as exc:
+        except QueryFailed as exc:  # a timeout among them: the query did not finish
             finished = False
-            error = (exc.code or "") + ": " + (exc.message or str(exc))[:160]
+            error = (exc.code or "") + ": " + str(exc)[:160]
     return {**meter.as_dict(), "variant": variant, "timeout_s": round(timeout, 1),
             "finished": finished, "paths": len(paths), "error": error}
 

@@ -7,10 +7,20 @@ here.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from dataclasses import dataclass, field
 
 import neo4j
-from neo4j.exceptions import AuthError, ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    DriverError,
+    Forbidden,
+    ForbiddenOnReadOnlyDatabase,
+    Neo4jError,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from graph import GraphError, server
 from graph.schema import NODES, RELATIONSHIPS, ROLE_LABELS, ensure_schema
@@ -20,6 +30,9 @@ __all__ = [
     "Graph",
     "ConnectionFailed",
     "AuthenticationFailed",
+    "QueryFailed",
+    "translate_error",
+    "translated",
     "resolve_settings",
     "connect",
 ]
@@ -31,6 +44,64 @@ class ConnectionFailed(GraphError):
 
 class AuthenticationFailed(GraphError):
     """The server refused the user name or password."""
+
+
+class QueryFailed(GraphError):
+    """The server refused or failed a query; the message is one line, with a hint where one
+    helps. ``code`` is Neo4j's status code (e.g.
+    ``Neo.TransientError.General.MemoryPoolOutOfMemoryError``), None for a driver error."""
+
+    def __init__(self, message: str, code: str | None = None):
+        super().__init__(message)
+        self.code = code
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """The first line of a server message (a syntax error adds the query and a caret),
+    whitespace collapsed, cut at ``limit`` characters."""
+    first = next((line for line in str(text).splitlines() if line.strip()), "")
+    first = " ".join(first.split())
+    return first if len(first) <= limit else first[:limit - 3] + "..."
+
+
+def _hint(code: str, settings: "ConnectionSettings") -> str:
+    if re.search(r"OutOfMemory|MemoryLimit|MemoryPool", code):
+        if settings.managed:
+            return ("the server ran out of memory: raise TRACEGRAPH_NEO4J_HEAP (e.g. 4g), "
+                    "then 'tracegraph neo4j stop' and start again")
+        return ("the server ran out of memory: give it more heap "
+                "(server.memory.heap.max_size) or a higher db.memory.transaction.total.max")
+    if re.search(r"Security\.Forbidden|ForbiddenOnReadOnlyDatabase|AccessMode", code):
+        return f"user {settings.user!r} may not do this on that database"
+    if re.search(r"TransactionTimedOut|Timeout", code):
+        return "the server's transaction timeout cut it short"
+    return ""
+
+
+def translate_error(error: Exception, settings: "ConnectionSettings") -> GraphError:
+    """A driver or server error as a :class:`GraphError` of one line (raise it ``from``
+    the original, which keeps the full story for a debugger)."""
+    if isinstance(error, AuthError):
+        return AuthenticationFailed(
+            f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong password? "
+            "(--password or NEO4J_PASSWORD)")
+    if isinstance(error, (ServiceUnavailable, SessionExpired)):
+        return ConnectionFailed(f"lost Neo4j at {settings.uri}: {_one_line(error)}")
+    if isinstance(error, Neo4jError):
+        code = error.code or ""
+        hint = _hint(code, settings)
+        message = f"Neo4j said ({code or 'no code'}): {_one_line(error.message or error)}"
+        return QueryFailed(message + (f"; {hint}" if hint else ""), code or None)
+    return QueryFailed(f"Neo4j driver: {_one_line(error)}")
+
+
+@contextlib.contextmanager
+def translated(settings: "ConnectionSettings"):
+    """Turn driver and server errors raised inside into one-line :class:`GraphError` s."""
+    try:
+        yield
+    except (Neo4jError, DriverError) as error:
+        raise translate_error(error, settings) from error
 
 
 @dataclass(frozen=True)
@@ -91,21 +162,26 @@ class Graph:
         self.database = settings.database
 
     def read(self, query: str, parameters: dict | None = None) -> list[dict]:
-        records, _, _ = self.driver.execute_query(
-            query, parameters_=parameters or {}, database_=self.database,
-            routing_=neo4j.RoutingControl.READ,
-        )
+        with translated(self.settings):
+            records, _, _ = self.driver.execute_query(
+                query, parameters_=parameters or {}, database_=self.database,
+                routing_=neo4j.RoutingControl.READ,
+            )
         return [record.data() for record in records]
 
     def write(self, query: str, parameters: dict | None = None) -> list[dict]:
-        records, _, _ = self.driver.execute_query(
-            query, parameters_=parameters or {}, database_=self.database,
-            routing_=neo4j.RoutingControl.WRITE,
-        )
+        with translated(self.settings):
+            records, _, _ = self.driver.execute_query(
+                query, parameters_=parameters or {}, database_=self.database,
+                routing_=neo4j.RoutingControl.WRITE,
+            )
         return [record.data() for record in records]
 
-    def session(self, **kwargs) -> neo4j.Session:
-        return self.driver.session(database=self.database, **kwargs)
+    def session(self, **kwargs) -> "_Session":
+        """A driver session whose server and driver errors come out as one-line
+        :class:`GraphError` s (from ``execute_read``/``execute_write``, and from anything in
+        a ``with`` block); use it as the driver's own."""
+        return _Session(self.driver.session(database=self.database, **kwargs), self.settings)
 
     def stats(self) -> dict:
         """Node counts per label and relationship counts per type of the model.
@@ -124,17 +200,20 @@ class Graph:
         return {"nodes": nodes, "relationships": relationships}
 
     def reset(self, batch: int = 10_000) -> int:
-        """Delete every node and relationship (constraints stay); return nodes deleted."""
-        deleted = 0
-        # batches keep the transaction state small on big graphs
-        while True:
-            rows = self.write(
-                "MATCH (n) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n",
-                {"batch": batch},
-            )
-            if rows[0]["n"] == 0:
-                return deleted
-            deleted += rows[0]["n"]
+        """Delete every node and relationship (constraints stay); return nodes deleted.
+
+        The server deletes in transactions of ``batch`` nodes (``CALL { } IN
+        TRANSACTIONS``), so the transaction state stays small on a graph of millions; that
+        needs an auto-commit transaction, hence ``session.run``.
+        """
+        before = self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]  # from the count store
+        with self.session() as session:
+            session.run(
+                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
+                {"batch": int(batch)},
+            ).consume()
+        after = self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+        return before - after
 
     def reconnect(self, settings: ConnectionSettings | None = None, *,
                   schema: bool = True) -> None:
@@ -155,11 +234,47 @@ class Graph:
         self.close()
 
 
+class _Session:
+    """A :class:`neo4j.Session` whose errors are :func:`translated` (see Graph.session)."""
+
+    def __init__(self, session: neo4j.Session, settings: ConnectionSettings):
+        self._session = session
+        self._settings = settings
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+    def execute_read(self, *args, **kwargs):
+        with translated(self._settings):
+            return self._session.execute_read(*args, **kwargs)
+
+    def execute_write(self, *args, **kwargs):
+        with translated(self._settings):
+            return self._session.execute_write(*args, **kwargs)
+
+    def close(self) -> None:
+        with translated(self._settings):
+            self._session.close()
+
+    def __enter__(self) -> "_Session":
+        return self
+
+    def __exit__(self, exc_type, error, traceback) -> None:
+        self.close()
+        if isinstance(error, (Neo4jError, DriverError)):
+            raise translate_error(error, self._settings) from error
+
+
 def connect(settings: ConnectionSettings | None = None, *, schema: bool = True,
             **kwargs) -> Graph:
-    """Open a driver, check it answers, and create the schema if it does not exist.
+    """Open a driver, check it answers, and (with ``schema``) create the schema if it does
+    not exist.
 
-    Without ``settings``, ``kwargs`` go to :func:`resolve_settings`.
+    A user without the right to create constraints and indexes (a read-only user on a
+    configured server, a read-only database) still connects: the schema step is skipped
+    without a word, since reads need no schema of theirs and a write by such a user fails on
+    its own, with its own one-line error. Without ``settings``, ``kwargs`` go to
+    :func:`resolve_settings`.
     """
     settings = settings or resolve_settings(**kwargs)
     try:
@@ -168,22 +283,26 @@ def connect(settings: ConnectionSettings | None = None, *, schema: bool = True,
             settings.uri, auth=(settings.user, settings.password),
             notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
         )
-    except ValueError as error:  # a malformed URI
-        raise ConnectionFailed(f"bad Neo4j URI {settings.uri!r}: {error}") from error
+    except (ValueError, DriverError) as error:  # a malformed URI, an unknown scheme
+        raise ConnectionFailed(
+            f"bad Neo4j URI {settings.uri!r}: {_one_line(error)}") from error
     try:
-        driver.verify_connectivity()
-        if schema:
-            ensure_schema(driver, settings.database)
-    except AuthError as error:
+        with translated(settings):
+            driver.verify_connectivity()
+            if schema:
+                _ensure_schema_if_allowed(driver, settings.database)
+    except ConnectionFailed as error:
         driver.close()
-        raise AuthenticationFailed(
-            f"Neo4j at {settings.uri} refused user {settings.user!r}: wrong password? "
-            "(--password or NEO4J_PASSWORD)"
-        ) from error
-    except ServiceUnavailable as error:
+        raise ConnectionFailed(f"cannot reach Neo4j at {settings.uri}: "
+                               f"{_one_line(error.__cause__ or error)}") from error.__cause__
+    except GraphError:
         driver.close()
-        raise ConnectionFailed(f"cannot reach Neo4j at {settings.uri}: {error}") from error
-    except (ClientError, Neo4jError) as error:
-        driver.close()
-        raise GraphError(f"Neo4j at {settings.uri} said: {error.message or error}") from error
+        raise
     return Graph(driver, settings)
+
+
+def _ensure_schema_if_allowed(driver: neo4j.Driver, database: str | None) -> None:
+    try:
+        ensure_schema(driver, database)
+    except (Forbidden, ForbiddenOnReadOnlyDatabase):
+        pass  # a read-only user or database: see connect

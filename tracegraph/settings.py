@@ -15,14 +15,57 @@ user's own, when no flag names one (:func:`connection_settings`).
 from __future__ import annotations
 
 import os
+import re
 import shlex
 from pathlib import Path
+
+import click
 
 from graph.connection import ConnectionSettings, resolve_settings
 from graph.server import NEO4J_VERSION, ServerConfig
 
-__all__ = ["home_dir", "cache_dir", "server_config", "connection_values",
+__all__ = ["SettingsError", "home_dir", "cache_dir", "server_config", "connection_values",
            "connection_settings"]
+
+
+class SettingsError(click.ClickException):
+    """A ``TRACEGRAPH_*`` variable holds a value that cannot work; the message names it.
+    A click error, so any command prints it as one line."""
+
+
+# what Neo4j and the JVM both take as a size: a whole number and k, m or g (a bare number
+# would be bytes, never what anyone meant)
+_SIZE = re.compile(r"[1-9][0-9]{0,8}[kKmMgG]")
+_VERSION = re.compile(r"5\.[0-9]{1,3}\.[0-9]{1,3}")
+
+
+def _env_size(name: str, default: str) -> str:
+    value = os.environ.get(name, "").strip() or default
+    if not _SIZE.fullmatch(value):
+        raise SettingsError(f"{name}={value!r} is not a memory size: write e.g. 512m or 2g")
+    return value
+
+
+def _env_number(name: str, default, kind, low, high):
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        what = "whole number" if kind is int else "number"
+        raise SettingsError(f"{name}={raw!r} is not a {what} from {low} to {high}")
+    return value
+
+
+def _env_version() -> str:
+    value = os.environ.get("TRACEGRAPH_NEO4J_VERSION", "").strip() or NEO4J_VERSION
+    if not _VERSION.fullmatch(value):
+        raise SettingsError(f"TRACEGRAPH_NEO4J_VERSION={value!r} is not a Neo4j 5 version "
+                            f"such as {NEO4J_VERSION}")
+    return value
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -42,18 +85,29 @@ def cache_dir() -> Path:
 
 def server_config() -> ServerConfig:
     """The managed server's configuration: home and cache, then the ``TRACEGRAPH_NEO4J_*``
-    variables, ``TRACEGRAPH_MAVEN_ARGS`` and ``JAVA_HOME``."""
-    port = os.environ.get("TRACEGRAPH_NEO4J_PORT")
+    variables, ``TRACEGRAPH_MAVEN_ARGS`` and ``JAVA_HOME``.
+
+    Raises
+    ------
+    SettingsError
+        When a variable holds a value that cannot work (a port out of range, a heap of
+        ``lots``, a version that is not Neo4j 5): one line naming it.
+    """
     java_home = os.environ.get("JAVA_HOME")
+    try:
+        maven_args = tuple(shlex.split(os.environ.get("TRACEGRAPH_MAVEN_ARGS", "")))
+    except ValueError as error:
+        raise SettingsError(f"TRACEGRAPH_MAVEN_ARGS cannot be split into words: {error}") \
+            from error
     return ServerConfig(
         home=home_dir(),
         cache=cache_dir(),
-        version=os.environ.get("TRACEGRAPH_NEO4J_VERSION", NEO4J_VERSION),
-        port=int(port) if port else None,
-        heap=os.environ.get("TRACEGRAPH_NEO4J_HEAP", "1g"),
-        pagecache=os.environ.get("TRACEGRAPH_NEO4J_PAGECACHE", "512m"),
-        start_timeout=float(os.environ.get("TRACEGRAPH_NEO4J_START_TIMEOUT", "180")),
-        maven_args=tuple(shlex.split(os.environ.get("TRACEGRAPH_MAVEN_ARGS", ""))),
+        version=_env_version(),
+        port=_env_number("TRACEGRAPH_NEO4J_PORT", None, int, 1, 65535),
+        heap=_env_size("TRACEGRAPH_NEO4J_HEAP", "1g"),
+        pagecache=_env_size("TRACEGRAPH_NEO4J_PAGECACHE", "512m"),
+        start_timeout=_env_number("TRACEGRAPH_NEO4J_START_TIMEOUT", 180.0, float, 1, 86400),
+        maven_args=maven_args,
         java_home=Path(java_home) if java_home else None,
     )
 

@@ -7,8 +7,9 @@ grow is a :class:`ServerConfig` that the application fills (``tracegraph.setting
 
 - :mod:`graph.server.config`: paths, ports, memory and version (ServerConfig);
 - :mod:`graph.server.install`: Java, and the jars fetched by Maven;
-- :mod:`graph.server.process`: start, stop, status, the pid file and the password, and what a
-  killed bulk load leaves;
+- :mod:`graph.server.process`: start, stop, status, the pid file (checked to name our server
+  before any signal), and what a killed bulk load leaves;
+- :mod:`graph.server.password`: the password, made once, kept 0600, never on a command line;
 - :mod:`graph.server.importer`: the offline importer (``neo4j-admin database import``).
 """
 
@@ -32,6 +33,7 @@ from graph.server.install import (
     is_installed,
     java_version,
 )
+from graph.server.password import PasswordFileExists, create_password_file
 from graph.server.process import (
     PortInUse,
     ServerStartFailed,
@@ -66,6 +68,8 @@ __all__ = [
     "stop",
     "status",
     "read_password",
+    "create_password_file",
+    "PasswordFileExists",
     "BulkImportFailed",
     "mark_bulk_load",
     "unmark_bulk_load",

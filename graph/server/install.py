@@ -106,7 +106,8 @@ def install(config: ServerConfig, *, force: bool = False, echo=None) -> Path:
     if echo:
         echo(f"fetching Neo4j {config.version} and its dependencies from Maven Central ...")
     command = [
-        mvn, "-B", "-q", *config.maven_args, "-f", str(config.install_dir / "pom.xml"),
+        # -C: a jar whose checksum does not match is an error, not a warning
+        mvn, "-B", "-q", "-C", *config.maven_args, "-f", str(config.install_dir / "pom.xml"),
         "dependency:copy-dependencies", "-DincludeScope=runtime",
         f"-DoutputDirectory={staging}",
     ]

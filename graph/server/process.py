@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -16,8 +15,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from graph import GraphError
-from graph.server.config import ADMIN_CLASS, MAIN_CLASS, USER, ServerConfig
+from graph.server.config import MAIN_CLASS, USER, ServerConfig
 from graph.server.install import _check_java, _first_error, install, is_installed
+from graph.server.password import read_password, set_initial_password
 
 __all__ = [
     "PortInUse",
@@ -77,16 +77,6 @@ class ServerStatus:
 # -- state ---------------------------------------------------------------------------------
 
 
-def read_password(config: ServerConfig) -> str:
-    try:
-        return config.password_file.read_text().strip()
-    except FileNotFoundError:
-        raise GraphError(
-            f"no password file at {config.password_file}: start the server with "
-            "'tracegraph neo4j start' first"
-        ) from None
-
-
 def _read_state(config: ServerConfig) -> dict:
     try:
         return json.loads(config.state_file.read_text())
@@ -100,11 +90,40 @@ def _write_state(config: ServerConfig, state: dict) -> None:
 
 
 def _pid(config: ServerConfig) -> int | None:
+    """The pid of our server when it runs: the pid file's, checked to be our Neo4j."""
+    pid, _why = _pid_file(config)
+    return pid
+
+
+def _pid_file(config: ServerConfig) -> tuple[int | None, str | None]:
+    """(pid, None) when the pid file names our running server; (None, why) when it names a
+    live process that is not our Neo4j; (None, None) when it names nothing alive."""
     try:
         pid = int(config.pid_file.read_text().strip())
     except (FileNotFoundError, ValueError):
-        return None
-    return pid if _alive(pid) else None
+        return None, None
+    if not _alive(pid):
+        return None, None
+    why = _not_ours(config, pid)
+    return (None, why) if why else (pid, None)
+
+
+def _not_ours(config: ServerConfig, pid: int) -> str | None:
+    """Why process ``pid`` is not the server this configuration started, None when it is:
+    its command line must run Neo4j's main class on our configuration directory, and its
+    start time must be the one recorded at launch (a reused pid has another)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            argv = fh.read().decode(errors="replace").split("\0")
+    except OSError:
+        return "its command line cannot be read"
+    if MAIN_CLASS not in argv or f"--config-dir={config.conf_dir}" not in argv:
+        return f"it runs {' '.join(argv)[:80].strip() or 'something else'}"
+    state = _read_state(config)
+    recorded = state.get("started") if state.get("pid") == pid else None
+    if recorded is not None and recorded != _process_started(pid):
+        return "it started at another time than the server tracegraph launched"
+    return None
 
 
 def _alive(pid: int) -> bool:
@@ -211,29 +230,10 @@ def _write_conf(config: ServerConfig, port: int) -> None:
 
 
 def _set_initial_password(config: ServerConfig, java: str) -> None:
-    if (config.data_dir / "dbms" / "auth.ini").exists() and config.password_file.exists():
-        return
-    if (config.data_dir / "dbms" / "auth.ini").exists():
-        raise ServerStartFailed(
-            f"{config.data_dir} already has users but {config.password_file} is missing: "
-            "restore the password file, or remove the data directory to start afresh"
-        )
-    # a leading "-" would make neo4j-admin read the password as an option
-    password = "p" + secrets.token_urlsafe(24)
-    config.home.mkdir(parents=True, exist_ok=True)
-    fd = os.open(config.password_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(password + "\n")
-    result = subprocess.run(
-        [java, "-cp", str(config.lib_dir / "*"), ADMIN_CLASS, "dbms",
-         "set-initial-password", password],
-        capture_output=True, text=True, env=_child_env(config), check=False,
-    )
-    if result.returncode != 0:
-        config.password_file.unlink(missing_ok=True)
-        raise ServerStartFailed(
-            "could not set the initial password: " + _first_error(result.stdout + result.stderr)
-        )
+    try:
+        set_initial_password(config, java, _child_env(config), _first_error)
+    except GraphError as error:
+        raise ServerStartFailed(str(error)) from error
 
 
 def _log_tail(config: ServerConfig, lines: int = 25) -> str:
@@ -275,7 +275,7 @@ def start(config: ServerConfig, *, echo=None) -> ServerStatus:
     process = _launch(config, java)
     uri = f"bolt://127.0.0.1:{port}"
     _write_state(config, {"port": port, "pid": process.pid, "version": config.version,
-                          "uri": uri})
+                          "uri": uri, "started": _process_started(process.pid)})
     if echo:
         echo(f"starting Neo4j {config.version} on {uri} (pid {process.pid}) ...")
     return _wait_for_bolt(config, process, uri, port)
@@ -363,13 +363,18 @@ def _reap(pid: int) -> None:
         pass
 
 
-def stop(config: ServerConfig, *, timeout: float = 60.0) -> bool:
+def stop(config: ServerConfig, *, timeout: float = 60.0, echo=None) -> bool:
     """Stop the server cleanly (SIGTERM, then SIGKILL after ``timeout``).
 
-    Returns whether a server was running. Harmless when none is.
+    Returns whether a server was running. Harmless when none is. A pid file naming a
+    process that is not our Neo4j (the pid was reused after a crash) is removed and that
+    process left alone; ``echo`` is told so in one line.
     """
-    pid = _pid(config)
+    pid, why = _pid_file(config)
     if pid is None:
+        if why and echo:
+            echo(f"pid {config.pid_file.read_text().strip()} in {config.pid_file} is not "
+                 f"our Neo4j ({why}): left alone")
         config.pid_file.unlink(missing_ok=True)
         return False
     _terminate(pid, grace=timeout)

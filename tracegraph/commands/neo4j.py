@@ -79,13 +79,14 @@ def start_command() -> None:
 
 @neo4j_group.command("stop")
 def stop_command() -> None:
-    """Stop the server cleanly; harmless when it is not running.
+    """Stop the server cleanly; harmless when it is not running. A pid file that names
+    another program (its pid reused after a crash) is removed, that program left alone.
 
     \b
     Example:
         tracegraph neo4j stop
     """
-    was_running = server.stop(server_config())
+    was_running = server.stop(server_config(), echo=_echo_err)
     click.echo("Neo4j stopped" if was_running else "Neo4j was not running")
 
 
