@@ -259,8 +259,8 @@ def _officers_frame(graph: Graph) -> pd.DataFrame:
         graph,
         f"MATCH (o)-[r:{rel('OFFICER_OF')}|{rel('OWNS')}]->(c:{node('Company')}) "
         f"RETURN o.id, CASE WHEN o:{node('Company')} THEN 'Company' ELSE 'Person' END, c.id, "
-        "type(r), r.role, r.share_pct, r.start_date, r.end_date",
-        RESOLVED["officers"],
+        "type(r), r.role, r.share_pct, r.start_date, r.end_date, o.resolved_by",
+        (*RESOLVED["officers"], "officer_resolved_by"),
     )
 
 

@@ -247,14 +247,17 @@ class GraphWriter:
         )
 
     def write_persons(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
+        """Person nodes; ``resolved_by`` (what holds the person's mentions together, see
+        loaders.resolve_persons.EVIDENCE) is set when the frame carries it."""
         rows = []
         for r in records(frame, ("entity_id", "name", "names", "country", "name_key",
-                                 "line_number")):
+                                 "resolved_by", "line_number")):
             if not r["entity_id"]:
                 continue
             names = sorted({n for n in (r["names"] or []) if n} | ({r["name"]} if r["name"] else set()))
             rows.append({"id": r["entity_id"], "name": r["name"], "names": names,
-                         "props": _props(r, ("country", "name_key")), "line": r["line_number"]})
+                         "props": _props(r, ("country", "name_key", "resolved_by")),
+                         "line": r["line_number"]})
         self._run(
             f"UNWIND $rows AS row MERGE (p:{node('Person')} {{id: row.id}}) "
             "SET p += row.props, p.name = coalesce(p.name, row.name), "

@@ -230,6 +230,9 @@ class Resolution:
     def _with_addresses(self, out: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
         address_ids, addresses = self._address_frame(_col(rows, "address"), _col(rows, "country"))
         _set(out, "address_id", address_ids)
+        # namesakes on boards registered at one address are one person (resolve_person)
+        for eid, aid in zip(out["entity_id"], address_ids):
+            self.resolver.note_company_address(eid, aid)
         return addresses
 
     # -- kinds --------------------------------------------------------------------------------
@@ -292,7 +295,7 @@ class Resolution:
     def _officers(self, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
         company_ids = self._officer_company_ids(rows)
         officer = _Officers.of(rows)
-        officer_ids = self._officer_ids(officer)
+        officer_ids = self._officer_ids(officer, company_ids)
         officers = self._officer_relations(rows, officer_ids, officer.is_company, company_ids)
         companies = self._officer_company_stubs(rows, company_ids, officer_ids, officer)
         people = np.flatnonzero(~officer.is_company)
@@ -322,7 +325,7 @@ class Resolution:
             ids[i] = memo[key]
         return ids
 
-    def _officer_ids(self, officer: _Officers) -> np.ndarray:
+    def _officer_ids(self, officer: _Officers, company_ids: np.ndarray) -> np.ndarray:
         """Each officer's entity: by FtM id, else a corporate officer like a trade party and a
         person by :meth:`Resolver.resolve_person`."""
         from loaders.resolve import company_id
@@ -332,14 +335,15 @@ class Resolution:
         memo: dict[tuple, str | None] = {}
         for i in range(len(name)):
             is_company = bool(officer.is_company[i])
-            key = (name[i], country[i], oid[i], is_company, ref[i])
+            key = (name[i], country[i], oid[i], is_company, ref[i], company_ids[i])
             if key not in memo:
                 eid = self._ftm.get(ref[i]) if ref[i] else None
                 if eid is None and is_company:
                     eid = self.resolver.resolve_company(name[i], country[i], oid[i])
                     eid = eid or company_id(country[i], oid[i], name=name[i])
                 elif eid is None:
-                    eid = self.resolver.resolve_person(name[i], country[i], oid[i])
+                    eid = self.resolver.resolve_person(name[i], country[i], oid[i],
+                                                       company=company_ids[i])
                 memo[key] = eid
             ids[i] = memo[key]
         return ids

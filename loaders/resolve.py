@@ -359,26 +359,37 @@ class Resolver:
 
     # -- people ---------------------------------------------------------------------------------
 
-    def resolve_person(self, name: Any, country: Any = None, officer_id: Any = None
-                       ) -> str | None:
+    def resolve_person(self, name: Any, country: Any = None, officer_id: Any = None,
+                       company: Any = None, address: Any = None) -> str | None:
         """Entity id of a person; None when both the name and the id are junk.
 
-        A person resolves, in this order, to
+        ``company`` is the entity id of the company the person is an officer or owner of on
+        this row, ``address`` his address as written; both are optional. A person resolves,
+        in this order, to
 
         1. the person already seen with this id (passport, INN, IIN...), in any country;
-        2. the one person of the country whose :func:`~loaders.normalize.person_key` is this
-           name's, unless both have ids and they differ (namesakes);
-        3. the one person of the country whose name differs from this one only by the
-           patronymic, written in one and left out of the other (``TOKTOGULOV AYBEK`` /
-           ``Токтогулов Айбек Сагынбекович``);
-        4. when no country is given, the one person of any country with this name, so that a
-           foreign nominee whose country an extract leaves out is not split from his other
-           boards (the caller should pass None then, not guess the company's country);
-        5. otherwise a new person with :func:`person_id`.
+        2. a person of the country whose :func:`~loaders.normalize.person_key` is this name's
+           (or differs from it only by the patronymic, written in one and left out of the
+           other: ``TOKTOGULOV AYBEK`` / ``Токтогулов Айбек Сагынбекович``) and who was seen
+           at the same company, at the same address, or on a board registered at the same
+           address as this company (:meth:`note_company_address`), unless both have ids and
+           they differ;
+        3. the one person of the country with this name when the name is rare
+           (:func:`loaders.resolve_persons.rare_name`), or when one side gave no company nor
+           address to compare (a sanctions list, an FtM Person file);
+        4. when no country is given, the one person of any country with this name, on the
+           same terms, so that a foreign nominee whose country an extract leaves out is not
+           split from his other boards (the caller should pass None then, not guess the
+           company's country);
+        5. otherwise a new person with :func:`person_id` (made apart from a namesake's by
+           the company or address).
 
-        A name held by several persons (namesakes with different ids) joins none of them.
-        Results are cached per (name, country, id); with the same calls in the same order, two
-        resolvers give the same ids.
+        Two officers called ``Ivanov Sergey`` on two unrelated boards are two persons: the
+        name is all they share. A name held by several persons joins none of them unless the
+        company or address picks one. What holds each person together is
+        :meth:`person_evidence`; :meth:`person_merge_counts` counts the joins. Results are
+        cached per call arguments; with the same calls in the same order, two resolvers give
+        the same ids.
 
         Examples
         --------
@@ -390,8 +401,29 @@ class Resolver:
         True
         >>> resolver.resolve_person("Ivanov Ivan Ivanovich", "RU", "500100732259") == a
         False
+        >>> x = resolver.resolve_person("Ivanov Sergey", "RU", company="co-1")
+        >>> resolver.resolve_person("IVANOV SERGEY", "RU", company="co-2") == x
+        False
+        >>> resolver.resolve_person("Sergey Ivanov", "RU", company="co-1") == x
+        True
         """
-        return self._persons.resolve(name, country, officer_id)
+        return self._persons.resolve(name, country, officer_id, company, address)
+
+    def note_company_address(self, company: Any, address: Any) -> None:
+        """Remember where a company (entity id) is registered (an address id), so that
+        namesakes on boards registered at one address resolve as one person."""
+        self._persons.note_company_address(company, address)
+
+    def person_evidence(self) -> dict[str, str]:
+        """Every person resolved so far and what holds his mentions together
+        (:data:`loaders.resolve_persons.EVIDENCE`: ``identifier``, ``company``, ``address``,
+        ``rare_name``, ``name`` or ``single``)."""
+        return self._persons.all_evidence()
+
+    def person_merge_counts(self) -> dict[str, int]:
+        """Joins of a person mention to a person already seen, by evidence, with
+        ``name_only`` those resting on the name alone."""
+        return self._persons.merge_counts()
 
     # -- bookkeeping ----------------------------------------------------------------------------
 

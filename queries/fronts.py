@@ -5,7 +5,7 @@ that combines them as independent evidence. Flags of one company alone come firs
 first trade, dormancy, pass-through, destination and CHPL shares, liquidation, activity,
 chains, listings, co-located young traders, officers shared with its Russian buyers); then
 ``SHARED_OFFICER`` counts the officers shared with the companies that pass one already made
-suspect, so a cluster of fronts run by one nominee lights up together.
+suspect (through persons the resolver is sure of), so one nominee's fronts light up together.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from queries.reference import (
 )
 from queries.shipments import DetectionInputError, company_table, prepare_shipments
 
-__all__ = ["FRONT_COLUMNS", "FLAGS", "score_fronts"]
+__all__ = ["FRONT_COLUMNS", "FLAGS", "NAME_ONLY_EVIDENCE", "score_fronts"]
 
 # CONTRACT.md, output `fronts`.
 FRONT_COLUMNS: tuple[str, ...] = (
@@ -69,6 +69,8 @@ def score_fronts(
         RESOLVED ``shipments``.
     officers : DataFrame, optional
         RESOLVED ``officers`` (``officer_entity_id``, ``company_entity_id``): shared officers.
+        Optional ``officer_resolved_by`` (Person ``resolved_by``): persons joined on the name
+        alone (:data:`NAME_ONLY_EVIDENCE`) link no companies in the SHARED_OFFICER flags.
     listings : DataFrame, optional
         RESOLVED ``listings``: companies already on a list are marked ``LISTED``.
     mirrors : DataFrame, optional
@@ -275,16 +277,22 @@ def _per_company(co: pd.DataFrame, trade: pd.DataFrame, since: pd.Timestamp,
     return facts
 
 
+# Joins on the name alone (loaders.resolve_persons.NAME_ONLY, kept equal by a test): such a
+# person may be two namesakes, so he links no boards.
+NAME_ONLY_EVIDENCE = frozenset({"rare_name", "name"})
+
+
 def _officer_pairs(officers: pd.DataFrame | None) -> pd.DataFrame:
-    """Distinct (company, officer) pairs, directors and owners alike."""
+    """Distinct (company, officer) pairs of officers sure enough to link companies."""
     if officers is None or len(officers) == 0:
-        return pd.DataFrame({"company": pd.Series(dtype="object"),
-                             "officer": pd.Series(dtype="object")})
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ("company", "officer")})
     if not isinstance(officers, pd.DataFrame):
         raise DetectionInputError("officers must be a pandas DataFrame")
     missing = [c for c in ("officer_entity_id", "company_entity_id") if c not in officers.columns]
     if missing:
         raise DetectionInputError(f"officers frame lacks column(s): {', '.join(missing)}")
+    if "officer_resolved_by" in officers.columns:
+        officers = officers[~officers["officer_resolved_by"].isin(NAME_ONLY_EVIDENCE)]
     pairs = pd.DataFrame({"company": officers["company_entity_id"].astype("object"),
                           "officer": officers["officer_entity_id"].astype("object")})
     pairs = pairs.dropna().astype(str)

@@ -275,3 +275,57 @@ def test_since_moves_the_line():
     later = score_fronts(co, s, of, since="2024-01-01", min_score=0)
     # nothing traded after 2024: no flag that looks at recent trade holds
     assert later.empty or not later["reasons"].str.contains("PASS_THROUGH|NEW_COMPANY").any()
+
+
+def _officers_through_the_resolver(rows):
+    """The officers frame as a load makes it: persons by the resolver, with their
+    ``resolved_by`` as graph.read returns it."""
+    from loaders.resolve import Resolver
+
+    resolver = Resolver()
+    people = [(resolver.resolve_person(name, country, oid, company=company), company)
+              for name, country, oid, company in rows]
+    evidence = resolver.person_evidence()
+    return pd.DataFrame([{"officer_entity_id": p, "officer_kind": "Person",
+                          "company_entity_id": c, "rel": "OFFICER_OF", "role": "director",
+                          "officer_resolved_by": evidence[p]} for p, c in people])
+
+
+def _cluster_with_old_neighbours():
+    """Three fronts run by one nominee; two old traders of furniture, one sharing a namesake
+    of a front's director, one the nominee himself."""
+    w = cluster_world()
+    for eid in ("kz-furniture", "kz-oldtimer"):
+        w.company(eid, "2004-05-05", activity="46.47")
+        for k in range(4):
+            w.ship(f"20{19 + k}-03-10", "cn-maker", eid, 500, FURNITURE)
+            w.ship(f"20{19 + k}-04-10", eid, "ru-buyer", 500, FURNITURE)
+    return w
+
+
+def test_a_namesake_lends_no_shared_officer_and_a_real_nominee_does():
+    co, s, _ = _cluster_with_old_neighbours().frames()
+    nominee_id = "KG-P-20306199050077"
+    rows = [("Asanov Bakyt", "KG", nominee_id, f"kg-front{i}") for i in range(3)]
+    rows += [("Ivanov Sergey", "RU", None, "kg-front0"),       # a front's second director
+             ("IVANOV SERGEY", "RU", None, "kz-furniture"),    # his namesake, an old trader's
+             ("ASANOV BAKYT", "KG", nominee_id, "kz-oldtimer")]  # the nominee, by his id
+    of = _officers_through_the_resolver(rows)
+    f = score_fronts(co, s, of, min_score=0.0)
+    scored = set(f["entity_id"])
+    assert {"kz-furniture", "kz-oldtimer", "kg-front0"} <= scored
+    assert "SHARED_OFFICER" not in codes_of(f, "kz-furniture")
+    assert "SHARED_OFFICER(companies=3)" in reasons_of(f, "kz-oldtimer")
+    assert "SHARED_OFFICER" in codes_of(f, "kg-front0")
+    # what the old load did: one "Ivanov Sergey" on both boards lights the old trader up ...
+    merged = of.assign(officer_entity_id=of["officer_entity_id"].where(
+        of["company_entity_id"] != "kz-furniture", of["officer_entity_id"].iloc[3]))
+    legacy = merged.drop(columns="officer_resolved_by")
+    assert "SHARED_OFFICER" in codes_of(score_fronts(co, s, legacy, min_score=0.0),
+                                        "kz-furniture")
+    # ... and a person joined on the name alone still does not
+    name_only = merged.assign(officer_resolved_by=merged["officer_resolved_by"].where(
+        merged["officer_entity_id"] != of["officer_entity_id"].iloc[3], "name"))
+    f2 = score_fronts(co, s, name_only, min_score=0.0)
+    assert "SHARED_OFFICER" not in codes_of(f2, "kz-furniture")
+    assert "SHARED_OFFICER(companies=3)" in reasons_of(f2, "kz-oldtimer")

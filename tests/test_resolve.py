@@ -556,3 +556,122 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(loaders.resolve)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ------------------------------------------------------------------- namesakes on many boards
+
+BOARD_A, BOARD_B = company_id("KG", "100001"), company_id("KZ", "200002")
+
+
+def test_namesakes_at_unrelated_companies_stay_two_persons():
+    resolver = Resolver()
+    a = resolver.resolve_person("Ivanov Sergey", "RU", company=BOARD_A)
+    b = resolver.resolve_person("IVANOV SERGEY", "RU", company=BOARD_B)
+    assert a != b
+    # the same name on the same board again (another spelling, another row) is one man
+    assert resolver.resolve_person("Сергей Иванов", "RU", company=BOARD_A) == a
+    assert resolver.resolve_person("Sergey Ivanov", "RU", company=BOARD_B) == b
+    evidence = resolver.person_evidence()
+    assert evidence[a] == evidence[b] == "company"
+    counts = resolver.person_merge_counts()
+    assert counts["company"] == 2 and counts["name_only"] == 0
+    # ids are stable: another resolver given the same rows gives the same persons
+    again = Resolver()
+    assert [again.resolve_person("Ivanov Sergey", "RU", company=c)
+            for c in (BOARD_A, BOARD_B)] == [a, b]
+
+
+def test_namesakes_with_one_id_are_one_person_and_other_ids_keep_them_apart():
+    resolver = Resolver()
+    a = resolver.resolve_person("Ivanov Sergey", "RU", PERSON_INN, company=BOARD_A)
+    b = resolver.resolve_person("Иванов Сергей", "RU", PERSON_INN, company=BOARD_B)
+    assert a == b == person_id(None, None, PERSON_INN)
+    assert resolver.person_evidence()[a] == "identifier"
+    # another valid id at the same board is another man, even where the company agrees
+    c = resolver.resolve_person("Ivanov Sergey", "RU", OTHER_INN, company=BOARD_A)
+    assert c != a
+    # the name alone at a third board joins neither
+    assert resolver.resolve_person("Ivanov Sergey", "RU", company="co-third") not in (a, c)
+    assert resolver.person_merge_counts()["name_only"] == 0
+
+
+def test_same_address_joins_namesakes_and_other_addresses_do_not():
+    resolver = Resolver()
+    a = resolver.resolve_person("Asanov Bakyt", "KG", company=BOARD_A,
+                                address="г. Бишкек, ул. Киевская, д. 77")
+    b = resolver.resolve_person("ASANOV BAKYT", "KG", company=BOARD_B,
+                                address="Bishkek city, Kievskaya str. 77")
+    assert a == b and resolver.person_evidence()[a] == "address"
+    c = resolver.resolve_person("Asanov Bakyt", "KG", company="co-third",
+                                address="Osh, Lenina 1")
+    assert c != a
+
+
+def test_namesakes_on_boards_registered_at_one_address_are_one_person():
+    resolver = Resolver()
+    plaza, elsewhere = address_id("Bishkek, Manas ave 40", "KG"), address_id("Osh, Lenina 1", "KG")
+    resolver.note_company_address(BOARD_A, plaza)
+    resolver.note_company_address("co-next-door", plaza)
+    resolver.note_company_address("co-elsewhere", elsewhere)
+    a = resolver.resolve_person("Toktogulov Aybek", "KG", company=BOARD_A)
+    assert resolver.resolve_person("TOKTOGULOV AYBEK", "KG", company="co-next-door") == a
+    assert resolver.resolve_person("Toktogulov Aybek", "KG", company="co-elsewhere") != a
+    assert resolver.person_evidence()[a] == "company_address"
+    assert resolver.person_merge_counts()["company_address"] == 1
+
+
+def test_a_rare_name_joins_on_its_own_and_is_counted_as_name_only():
+    resolver = Resolver()
+    full = resolver.resolve_person("Toktogulov Aybek Sagynbekovich", "KG", company=BOARD_A)
+    # a full three-part name on another board: one man, but on the name alone
+    assert resolver.resolve_person("Токтогулов Айбек Сагынбекович", "KG",
+                                   company=BOARD_B) == full
+    # its short form is a common name: on a third board it is someone else
+    assert resolver.resolve_person("TOKTOGULOV AYBEK", "KG", company="co-third") != full
+    assert resolver.person_evidence()[full] == "rare_name"
+    # a name that gives nothing else to compare (a sanctions list) joins on the name alone
+    listed = resolver.resolve_person("Petrov Oleg", "RU")
+    assert resolver.resolve_person("PETROV OLEG", "RU", company=BOARD_A) == listed
+    counts = resolver.person_merge_counts()
+    assert counts["rare_name"] == 1 and counts["name"] == 1 and counts["name_only"] == 2
+    assert resolver.person_evidence()[listed] == "name"
+    # ... once, not on every board: the next board's Oleg Petrov is another man
+    assert resolver.resolve_person("Petrov Oleg", "RU", company=BOARD_B) != listed
+
+
+def test_rare_name_counts_words_not_particles():
+    from loaders.resolve_persons import rare_name
+    from loaders.normalize import person_key
+
+    assert not rare_name(person_key("Ivanov Sergey"))
+    assert not rare_name(person_key("Ahmed Al Suwaidi"))  # "al" says nothing
+    assert rare_name(person_key("Ivanov Sergey Petrovich"))
+    assert not rare_name(None)
+
+
+def test_name_only_evidence_is_what_front_scoring_leaves_out():
+    from loaders.resolve_persons import EVIDENCE, NAME_ONLY
+    from queries.fronts import NAME_ONLY_EVIDENCE
+
+    assert NAME_ONLY == NAME_ONLY_EVIDENCE and NAME_ONLY <= set(EVIDENCE)
+
+
+def test_a_load_reports_person_joins_and_marks_each_person(clean_graph, tmp_path):
+    """Through a real load: the report counts joins on the name alone, and every Person node
+    says what holds it together."""
+    from tracegraph.jobs.load import load_files
+
+    (tmp_path / "companies.csv").write_text(
+        "registration_number,country,name,address\n"
+        "1027700132195,RU,Radiokom,Moscow Lenina 1\n"
+        "1025400000010,RU,Tekhsnab,Novosibirsk Mira 2\n", encoding="utf-8")
+    (tmp_path / "officers.csv").write_text(
+        "company_registration_number,company_country,officer_name,officer_id,role\n"
+        f"1027700132195,RU,Ivanov Sergey,{PERSON_INN},director\n"
+        f"1025400000010,RU,IVANOV SERGEY,{PERSON_INN},founder\n", encoding="utf-8")
+    report = load_files(clean_graph, [tmp_path / "companies.csv", tmp_path / "officers.csv"])
+    resolution = report["resolution"]
+    assert resolution["person_merges"]["identifier"] == 1
+    assert resolution["person_merges_name_only"] == 0
+    rows = clean_graph.read("MATCH (p:Person) RETURN p.id AS id, p.resolved_by AS by")
+    assert rows == [{"id": person_id(None, None, PERSON_INN), "by": "identifier"}]

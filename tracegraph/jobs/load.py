@@ -14,6 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pandas as pd
+
 from graph.bulk import BulkLoadRefused, BulkWriter, bulk_refusal
 from graph.connection import Graph
 from graph.store import DEFAULT_BATCH, GraphWriter
@@ -125,6 +127,7 @@ class _Load:
                 self.file(pipe, load, source_tags, progress)
             final = self._timed("resolve", self.resolution.finish)
             pipe.submit("write", self.writer.write, final)
+            pipe.submit("write", self.writer.write, {"persons": self.person_evidence()})
         except KeyboardInterrupt:
             pipe.abandon()
             if self.use_bulk:
@@ -141,6 +144,21 @@ class _Load:
                 pass
             raise
         pipe.close()
+
+    def person_evidence(self) -> pd.DataFrame:
+        """Every person of this load and what holds his mentions together, for the Person
+        nodes' ``resolved_by``: known only once all rows are resolved, as a later row may join
+        a person on weaker evidence."""
+        evidence = self.resolution.resolver.person_evidence()
+        return pd.DataFrame({"entity_id": list(evidence), "resolved_by": list(evidence.values())},
+                            dtype=object)
+
+    def resolution_report(self) -> dict:
+        """The report's ``resolution``: joins of person mentions by evidence, and how many
+        rest on the name alone (``person_merges_name_only``)."""
+        merges = self.resolution.resolver.person_merge_counts()
+        name_only = merges.pop("name_only")
+        return {"person_merges": merges, "person_merges_name_only": name_only}
 
     def derive(self) -> dict:
         if self.use_bulk:
@@ -174,7 +192,9 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
         bulk when :func:`choose_bulk` finds it pays off.
     echo : called with a line of news (the bulk path's server stop and start).
 
-    The report carries, besides the contract's keys, ``derived`` (mirror pairs,
+    The report carries, besides the contract's keys, ``resolution`` (joins of person
+    mentions by evidence, ``person_merges_name_only`` those resting on the name alone; each
+    Person node's ``resolved_by`` says what holds it together), ``derived`` (mirror pairs,
     TRADES_WITH count) and ``timings``: seconds spent reading and checking, resolving,
     writing (in the writer thread, overlapping the first two), waiting for the writer,
     pairing mirrors and rebuilding TRADES_WITH; on the bulk path also writing the import
@@ -199,6 +219,7 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
         "path": "bulk" if run.use_bulk else "transactional",
         "files": run.files,
         "entities": {label: stats[label] for label in _REPORTED_LABELS},
+        "resolution": run.resolution_report(),
         "derived": derived,
         "timings": {k: round(v, 3) for k, v in run.timings.items()},
     }
