@@ -7,6 +7,7 @@ Shared by the CSV reader (:mod:`loaders.read`) and the XLSX and Parquet readers
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import shutil
 import tempfile
@@ -20,9 +21,14 @@ import pandas as pd
 from loaders import LoaderError
 from loaders.columns import LINE_NUMBER, REJECT_REASON
 
-__all__ = ["UnreadableFile", "RawChunk", "row_keys", "broken_frame", "local_copy", "CELL_SEP"]
+__all__ = ["UnreadableFile", "RawChunk", "row_keys", "broken_frame", "local_copy", "CELL_SEP",
+           "MAX_UNPACKED_BYTES", "CappedReader"]
 
 CELL_SEP = "\x1f"  # joins a row's cells into one text; cannot occur in a table cell
+#: Bytes a compressed input may unpack to: a gzip copy on disk, an XLSX's zip members together.
+MAX_UNPACKED_BYTES = 2 << 30
+#: Unpacked / packed size above which a large stream is taken for a bomb.
+MAX_RATIO = 100
 
 
 class UnreadableFile(LoaderError):
@@ -43,13 +49,15 @@ class RawChunk:
     ``line_number`` column. ``broken`` holds rows that could not be split into the header's
     columns (a CSV row with the wrong number of fields): the values as far as they go,
     ``line_number`` and ``reject_reason`` (which quotes any surplus fields).
-    ``digests`` holds a 64-bit key of each ``frame`` row's cells (:func:`row_keys`: equal rows,
+    ``sheet`` names the worksheet of an XLSX chunk (a chunk never mixes sheets; line numbers
+    are the sheet's row numbers). ``digests`` holds a 64-bit key of each ``frame`` row's cells (:func:`row_keys`: equal rows,
     equal keys), so duplicates can be counted without keeping the rows.
     """
 
     frame: pd.DataFrame
     broken: pd.DataFrame
     digests: np.ndarray | None = None
+    sheet: str | None = None  # the worksheet all the chunk's rows come from (XLSX)
 
     def __len__(self) -> int:
         return len(self.frame) + len(self.broken)
@@ -75,31 +83,78 @@ def broken_frame(columns: list[str], broken, delimiter: str) -> pd.DataFrame:
     for line, values, reason in broken:
         head = list(values[:width]) + [""] * max(0, width - len(values))
         if len(values) > width:
-            # the surplus goes into the reason so the rejects file keeps one layout
-            reason = f"{reason}; surplus fields: {delimiter.join(values[width:])}"
+            # the surplus goes into the reason so the rejects file keeps one layout (its
+            # trailing empty fields dropped, and cut after 1,000 characters)
+            surplus = list(values[width:])
+            while surplus and not surplus[-1]:
+                surplus.pop()
+            text = delimiter.join(surplus)
+            if len(text) > 1_000:
+                text = f"{text[:1_000]}... ({len(text):,} characters)"
+            reason = f"{reason}; surplus fields: {text}"
         records.append(head + [line, reason])
     frame = pd.DataFrame(records, columns=out_columns, dtype=object)
     frame[LINE_NUMBER] = frame[LINE_NUMBER].astype("int64")
     return frame
 
 
+class CappedReader(io.RawIOBase):
+    """A decompressing stream that stops with :class:`UnreadableFile` past ``limit`` bytes
+    (and, when ``packed_size`` is given, only while the output is over ``MAX_RATIO`` times it)."""
+
+    def __init__(self, stream, path: Path, limit: int | None = None,
+                 packed_size: int | None = None):
+        self._stream = stream
+        self._path = path
+        self._limit = MAX_UNPACKED_BYTES if limit is None else limit
+        self._packed = packed_size
+        self.unpacked = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._stream.readinto(buffer)
+        self.unpacked += n or 0
+        if self.unpacked > self._limit and (
+                self._packed is None or self.unpacked > MAX_RATIO * self._packed):
+            raise UnreadableFile(self._path, (
+                f"decompresses to more than {self._limit:,} bytes (a compression bomb?); "
+                "unpack it yourself if it is genuine"))
+        return n
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+
 class local_copy:
     """Context manager giving a seekable local path: the file itself, or a gunzipped copy
-    (XLSX and Parquet readers need to seek)."""
+    (XLSX and Parquet readers need to seek) of at most ``limit`` bytes, removed on exit."""
 
-    def __init__(self, path: Path, compressed: bool):
+    def __init__(self, path: Path, compressed: bool, limit: int | None = None):
         self.path = path
         self.compressed = compressed
+        self.limit = MAX_UNPACKED_BYTES if limit is None else limit
         self._tmp: str | None = None
 
     def __enter__(self) -> Path:
         if not self.compressed:
             return self.path
         fd, self._tmp = tempfile.mkstemp(suffix=self.path.stem[-8:])
-        with os.fdopen(fd, "wb") as out, gzip.open(self.path, "rb") as src:
-            shutil.copyfileobj(src, out, 1 << 20)
+        try:
+            with os.fdopen(fd, "wb") as out, \
+                    CappedReader(gzip.open(self.path, "rb"), self.path, self.limit) as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+        except (OSError, EOFError) as exc:
+            self.__exit__()
+            raise UnreadableFile(self.path, f"broken gzip data: {exc}") from exc
+        except BaseException:
+            self.__exit__()
+            raise
         return Path(self._tmp)
 
     def __exit__(self, *exc) -> None:
         if self._tmp:
             os.unlink(self._tmp)
+            self._tmp = None

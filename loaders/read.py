@@ -11,10 +11,13 @@ Line numbers
 ------------
 CSV: the physical line on which a record *starts*, 1-based, header = line 1. A quoted
 field that spans lines makes its record cover several physical lines; the next record is
-numbered by the physical line it starts on, so numbers stay what an editor shows.
+numbered by the physical line it starts on, so numbers stay what an editor shows. A record
+that cannot be right (a quote open for more than 20 lines, a huge cell, a bad byte) is a
+broken row of its first line and reading starts again at the next line (:mod:`loaders.csvrows`).
 Blank lines and rows whose cells are all empty are skipped (they hold no data and are
 not counted as rows read).
-XLSX: the worksheet row number (header row as Excel numbers it).
+XLSX: the worksheet row number (header row as Excel numbers it), per sheet: each chunk says its
+sheet (:attr:`RawChunk.sheet`).
 Parquet: the row's position as if a header were line 1 (first row = line 2).
 FtM JSON lines: the physical line (no header, first entity = line 1).
 """
@@ -23,7 +26,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import gzip
 import hashlib
 import io
@@ -31,7 +33,6 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,16 @@ import pandas as pd
 
 from loaders import LoaderError
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, REJECT_REASON
-from loaders.raw import CELL_SEP, RawChunk, UnreadableFile, broken_frame, local_copy, row_keys
+from loaders.csvrows import DECODE_ERRORS, PhysicalLines, parse_block
+from loaders.raw import (
+    CELL_SEP,
+    CappedReader,
+    RawChunk,
+    UnreadableFile,
+    broken_frame,
+    local_copy,
+    row_keys,
+)
 
 __all__ = [
     "UnreadableFile",
@@ -172,8 +182,22 @@ class TableSource:
     delimiter: str | None = None
     compressed: bool = False
     sha256: str | None = None
+    sheet: str | None = None  # XLSX: the one worksheet asked for, else every matching sheet
+    sheets: list[str] = field(default_factory=list)  # XLSX: the worksheets read
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)  # (sheet, reason)
     _header_line: int = 1
     _raw: _HashingRaw | None = field(default=None, repr=False)
+    _lines: PhysicalLines | None = field(default=None, repr=False)
+    _rows_seen: int = 0
+    _sheet_headers: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def lines_read(self) -> int:
+        """Physical lines read so far (CSV, header and blank lines included; XLSX: worksheet
+        rows; Parquet: rows and a header line): rows read never exceed them."""
+        if self._lines is not None:
+            return self._lines.lines_read
+        return self._rows_seen
 
     @property
     def bytes_read(self) -> int:
@@ -198,65 +222,96 @@ class TableSource:
         if self.format == "xlsx":
             from loaders.xlsx import xlsx_chunks
 
-            yield from xlsx_chunks(self.path, self.columns, self._header_line, local, chunk_rows)
+            yield from xlsx_chunks(self, local, chunk_rows)
         else:
             from loaders.parquet import parquet_chunks
 
-            yield from parquet_chunks(self.path, self.columns, local, chunk_rows)
+            for chunk in parquet_chunks(self.path, self.columns, local, chunk_rows):
+                self._rows_seen = int(chunk.frame[LINE_NUMBER].max()) if len(chunk) else \
+                    self._rows_seen
+                yield chunk
 
     # -- CSV --------------------------------------------------------------------------------
 
-    def open_text(self):
-        """The file as a text stream (decompressed, decoded), hashing the raw bytes read."""
+    def open_text(self, errors: str = "strict"):
+        """The file as a text stream (decompressed, decoded), hashing the raw bytes read;
+        ``errors="surrogateescape"`` keeps bytes that do not decode as lone surrogates."""
         raw = self._raw = _HashingRaw(open(self.path, "rb"))
         binary = io.BufferedReader(raw, buffer_size=1 << 20)
         if self.compressed:
-            binary = gzip.GzipFile(fileobj=binary, mode="rb")
-        text = io.TextIOWrapper(binary, encoding=self.encoding, errors="strict", newline="")
+            binary = io.BufferedReader(CappedReader(
+                gzip.GzipFile(fileobj=binary, mode="rb"), self.path,
+                packed_size=self.path.stat().st_size), buffer_size=1 << 20)
+        text = io.TextIOWrapper(binary, encoding=self.encoding, errors=errors, newline="")
         return raw, text
 
     def _csv_chunks(self, chunk_rows: int) -> Iterator[RawChunk]:
         width = len(self.columns)
-        raw, text = self.open_text()
+        # bytes the encoding cannot decode stay as lone surrogates: their line is rejected
+        raw, text = self.open_text(errors=DECODE_ERRORS)
+        # a block of text about the size of a chunk's rows, so one chunk at a time is held
+        lines = self._lines = PhysicalLines(text, min(max(chunk_rows * 64, 1 << 16), 1 << 20))
+        records: list[list[str]] = []
+        starts: list[np.ndarray] = []
+        texts: list[str] = []
+        broken: list = []
+        pending: list[str] = []
         try:
-            reader = csv.reader(text, delimiter=self.delimiter)
-            header_seen = False
             while True:
                 try:
-                    records, starts, texts, header_seen = _csv_records(
-                        reader, chunk_rows, header_seen)
-                except UnicodeDecodeError as exc:
-                    raise UnreadableFile(
-                        self.path,
-                        f"not valid {self.encoding} near line {reader.line_num + 1} "
-                        f"({exc.reason}); the encoding was judged from the first MiB — give it "
-                        "in a profile",
-                    ) from exc
-                except csv.Error as exc:
-                    raise UnreadableFile(
-                        self.path, f"broken CSV near line {reader.line_num + 1}: {exc}") from exc
+                    block = lines.block()
                 except (OSError, EOFError, gzip.BadGzipFile) as exc:
                     raise UnreadableFile(
-                        self.path, f"cannot read past line {reader.line_num}: {exc}") from exc
-                if not records:
+                        self.path, f"cannot read past line {lines.lines_read}: {exc}") from exc
+                if not block and not pending:
                     break
-                chunk = self._records_chunk(records, starts, texts, width)
-                del records, starts, texts
-                yield chunk
-                # dropped before the next chunk is read, so that one chunk at a time is held
-                del chunk
+                first = lines.lines_read - len(block) - len(pending) + 1
+                got, at, bad, pending = parse_block(
+                    pending + block, first, self.delimiter or ",", width, lines.eof, lines.cut,
+                    lines.bad)
+                got, at, joined = _trimmed(got, at)
+                if len(at) and at[0] <= self._header_line:
+                    header = at == self._header_line
+                    got = [r for r, h in zip(got, header) if not h]
+                    joined = [t for t, h in zip(joined, header) if not h]
+                    at = at[~header]
+                records += got
+                texts += joined
+                starts.append(at)
+                broken += [b for b in bad if b[0] != self._header_line]
+                while len(records) + len(broken) >= chunk_rows or (
+                        lines.eof and not pending and (records or broken)):
+                    yield self._take_chunk(records, starts, texts, broken, chunk_rows, width)
             raw.drain()
             self.sha256 = raw.digest.hexdigest()
         finally:
             text.close()
 
+    def _take_chunk(self, records: list, starts: list, texts: list, broken: list,
+                    chunk_rows: int, width: int) -> RawChunk:
+        """A chunk of the first ``chunk_rows`` rows gathered (good and broken, by line number);
+        the rest stays in the lists given."""
+        lines = np.concatenate(starts) if starts else np.empty(0, dtype=np.int64)
+        broken.sort(key=lambda b: b[0])
+        n, m = len(lines), len(broken)
+        if n + m > chunk_rows:
+            every = np.sort(np.concatenate([lines, np.asarray([b[0] for b in broken],
+                                                               dtype=np.int64)]))
+            last = int(every[chunk_rows - 1])
+            n = int(np.searchsorted(lines, last, "right"))
+            m = sum(1 for b in broken if b[0] <= last)
+        chunk = self._records_chunk(records[:n], lines[:n], texts[:n], width, broken[:m])
+        del records[:n], texts[:n], broken[:m]
+        starts[:] = [lines[n:]]
+        return chunk
+
     def _records_chunk(self, records: list[list[str]], starts: np.ndarray, texts: list[str],
-                       width: int) -> RawChunk:
+                       width: int, broken: list) -> RawChunk:
         """A chunk from parsed CSV records (trimmed, none blank): rows of the header's width
         go to the frame, others (after dropping empty surplus fields) to ``broken``."""
         lengths = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
         odd = np.flatnonzero(lengths != width)
-        broken = []
+        broken = list(broken)
         if len(odd):
             wrong = np.zeros(len(records), dtype=bool)
             for i in odd:
@@ -317,19 +372,6 @@ def _needs_trimming(joined: list[str]) -> bool:
     return sum(map(len, joined)) != sum(map(len, map(str.strip, joined)))
 
 
-def _record_starts(records: list[list[str]], before: int, after: int) -> np.ndarray:
-    """First physical line of each record when some span several lines (line breaks inside
-    quoted cells): a record covers one line more per line break in its cells."""
-    spans = np.ones(len(records), dtype=np.int64)
-    for i, record in enumerate(records):
-        for value in record:
-            if "\n" in value or "\r" in value:
-                spans[i] += value.count("\n") + value.count("\r") - value.count("\r\n")
-    if before + int(spans.sum()) != after:
-        raise csv.Error("cannot tell the line numbers of multi-line records")
-    return before + 1 + np.cumsum(spans) - spans
-
-
 def _trimmed(records: list[list[str]], starts: np.ndarray
              ) -> tuple[list[list[str]], np.ndarray, list[str]]:
     """Records with blanks trimmed as :func:`_trim_row` does, blank ones dropped (blank lines,
@@ -352,41 +394,6 @@ def _trimmed(records: list[list[str]], starts: np.ndarray
         keep = np.flatnonzero(~blank)
         return [records[i] for i in keep], starts[keep], [joined[i] for i in keep]
     return records, starts, joined
-
-
-def _csv_records(reader, chunk_rows: int, header_seen: bool):
-    """Up to ``chunk_rows`` rows from a csv reader (blank ones not counted, the header
-    skipped): (records, their start lines, their joined cells, whether the header is seen)."""
-    records: list[list[str]] = []
-    texts: list[str] = []
-    starts = []
-    while len(records) < chunk_rows:
-        before = reader.line_num
-        # The records hold only strings, so they make no reference cycles: the collector
-        # would only walk every live object again and again while they pile up.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            part = list(islice(reader, chunk_rows - len(records)))
-        finally:
-            if collecting:
-                gc.enable()
-        if not part:
-            break
-        after = reader.line_num
-        if after - before == len(part):  # no record spans lines: one line each
-            lines = np.arange(before + 1, after + 1, dtype=np.int64)
-        else:
-            lines = _record_starts(part, before, after)
-        part, lines, joined = _trimmed(part, lines)
-        if not header_seen and part:
-            part, lines, joined = part[1:], lines[1:], joined[1:]
-            header_seen = True
-        records += part
-        texts += joined
-        starts.append(lines)
-    lines = np.concatenate(starts) if starts else np.empty(0, dtype=np.int64)
-    return records, lines, texts, header_seen
 
 
 def _read_head(path: Path) -> tuple[bytes, bool]:
@@ -412,21 +419,41 @@ def _read_head(path: Path) -> tuple[bytes, bool]:
 
 def _decode_sample(path: Path, sample: bytes, encoding: str | None) -> tuple[str, str]:
     """Decode the sample; return (text, codec). utf-8-sig strictly, else cp1251, else junk."""
-    if b"\x00" in sample:
+    if sample.count(b"\x00") > max(1, len(sample) // 1000):
         raise UnreadableFile(path, "binary data (NUL bytes), not a text table")
     candidates = [encoding] if encoding else ["utf-8-sig", "cp1251"]
     for codec in candidates:
         try:
-            decoder = codecs.getincrementaldecoder(codec)(errors="strict")
-            # final=False: the sample may end inside a multi-byte character
-            text = decoder.decode(sample, final=len(sample) < _SAMPLE_BYTES)
-        except (UnicodeDecodeError, LookupError):
+            text = _decode(sample, codec, "strict")
+        except UnicodeDecodeError:
+            # a stray byte or two in a file that is clearly of this encoding costs its lines
+            # only (rejected when read), not the file; ASCII with a stray byte is cp1251
+            text = _decode(sample, codec, "surrogateescape")
+            bad = len(_ESCAPED.findall(text))
+            if bad > max(1, len(sample) // 10_000) or not (
+                    encoding or _MULTIBYTE.search(text)):
+                continue
+            text = _ESCAPED.sub("\ufffd", text)
+        except LookupError:
             continue
         if _looks_like_text(text):
+            if codec != "utf-8-sig" and sample.startswith(codecs.BOM_UTF8):
+                # a UTF-8 mark before text of another encoding: the mark is no header text
+                text = text[len(codecs.BOM_UTF8.decode(codec)):]
             return text, codec
         raise UnreadableFile(path, f"binary data, not a text table (decoded as {codec})")
     tried = " or ".join(candidates)
     raise UnreadableFile(path, f"unreadable encoding: the bytes are neither {tried}")
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_MULTIBYTE = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _decode(sample: bytes, codec: str, errors: str) -> str:
+    decoder = codecs.getincrementaldecoder(codec)(errors=errors)
+    # final=False: the sample may end inside a multi-byte character
+    return decoder.decode(sample.replace(b"\x00", b""), final=len(sample) < _SAMPLE_BYTES)
 
 
 def _looks_like_text(text: str) -> bool:
@@ -469,6 +496,7 @@ def open_table(
     format: str | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    sheet: str | None = None,
 ) -> TableSource:
     """Open ``path``, recognise its format, encoding, delimiter and header.
 
@@ -477,6 +505,8 @@ def open_table(
     path : the input file (CSV / TSV, optionally ``.gz``; ``.xlsx``; Parquet; FtM JSON lines).
     format : ``csv``, ``xlsx``, ``parquet`` or ``ftm`` to skip recognition.
     delimiter, encoding : overrides (from a source profile).
+    sheet : XLSX only: read this worksheet alone; by default every worksheet whose header is
+        the first one's is read, the others listed in :attr:`TableSource.skipped_sheets`.
 
     Raises
     ------
@@ -489,7 +519,7 @@ def open_table(
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(path, "empty file")
     fmt = format or _recognise_format(path, head)
-    source = TableSource(path=path, format=fmt, compressed=compressed)
+    source = TableSource(path=path, format=fmt, compressed=compressed, sheet=sheet)
     if fmt == "ftm":
         text, codec = _decode_sample(path, head, encoding or "utf-8-sig")
         source.encoding = codec
@@ -497,7 +527,7 @@ def open_table(
     if fmt == "xlsx":
         from loaders.xlsx import xlsx_header
 
-        source.columns, source._header_line = xlsx_header(path, compressed)
+        xlsx_header(source)
     elif fmt == "parquet":
         from loaders.parquet import parquet_header
 
@@ -505,6 +535,8 @@ def open_table(
     else:
         text, codec = _decode_sample(path, head, encoding)
         lines = _sample_lines(text, complete=len(head) < _SAMPLE_BYTES)
+        blank = next((i for i, ln in enumerate(lines) if ln.strip()), len(lines))
+        source._header_line = blank + 1
         lines = [ln for ln in lines if ln.strip()]
         if not lines:
             raise UnreadableFile(path, "empty file")

@@ -478,3 +478,30 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(loaders.normalize)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_names_over_the_limit_are_refused_and_fast():
+    import time
+
+    from loaders.normalize.names import MAX_NAME_CHARS
+
+    started = time.perf_counter()
+    for name in ("a" * 39_999 + "-", "-".join(["ab"] * 13_333), "Ала-" * 10_000):
+        assert clean_name(name) is None and name_key(name) is None
+    assert time.perf_counter() - started < 0.5
+    # at the limit a name is kept and matched; its look-alike one character longer is not
+    at_limit = ("Radiokom " * 200)[:MAX_NAME_CHARS]
+    assert clean_name(at_limit) and name_key(at_limit)
+    assert clean_name(at_limit + "x") is None
+
+
+def test_legal_form_of_a_long_hyphenated_word_is_not_quadratic():
+    # the hyphenated-word pattern once retried from every letter: ~30 s at 40,000 characters
+    import time
+
+    from loaders.normalize import legal_form
+
+    word = "-".join(["ab"] * 13_000)
+    started = time.perf_counter()
+    legal_form(word)
+    assert time.perf_counter() - started < 5  # generous: linear takes milliseconds

@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from loaders import LoaderError
+from loaders.columns import LINE_NUMBER, REJECT_REASON
 from loaders.read import UnknownKind, UnreadableFile, detect_kind, open_table
 
 SHIPMENT_HEADER = ["record_id", "date", "exporter_name", "exporter_country", "importer_name",
@@ -233,7 +234,7 @@ def test_kind_detection_from_columns():
     (b"  \r\n\n  ", "empty file"),
     (bytes(range(256)) * 40, "binary data"),
     (b"a,b\n\x98\x81\x98,x\n", "unreadable encoding"),
-    (b"name,country\nab\x00cd,RU\n", "binary data"),
+    (b"name,country\n" + b"ab\x00cd,RU\n" * 50, "binary data"),
     (b"This is a letter, not a table; it goes on\nand on without any structure at all.\n"
      b"Really nothing here.\n", None),
 ])
@@ -271,12 +272,27 @@ def test_missing_file_and_repeated_header(tmp_path):
         open_table(path)
 
 
-def test_broken_utf8_after_the_sample_stops_with_the_line(tmp_path):
+def test_broken_utf8_after_the_sample_is_one_rejected_line(tmp_path):
+    # a bad byte past the sniffed sample costs its line, not the file (nor a half-read file)
     path = tmp_path / "late.csv"
     good = "a,b\n" + "ok,ok\n" * 200_000  # 1.2 MB of ASCII, beyond the sniffed sample
-    path.write_bytes(good.encode() + b"\xff\xfe,bad\n")
+    path.write_bytes(good.encode() + b"\xff\xfe,bad\nok,end\n")
     source = open_table(path)
     assert source.encoding == "utf-8-sig"
-    with pytest.raises(UnreadableFile, match="not valid utf-8-sig near line"):
-        for _ in source.chunks():
-            pass
+    chunks = list(source.chunks())
+    good_rows = sum(len(c.frame) for c in chunks)
+    broken = pd.concat([c.broken for c in chunks])
+    assert good_rows == 200_001 and len(broken) == 1
+    assert broken[LINE_NUMBER].tolist() == [200_002]
+    assert "not valid in the file's encoding" in broken[REJECT_REASON].iloc[0]
+    assert source.lines_read == 200_003
+
+
+def test_a_few_nul_bytes_cost_their_lines(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"name,country\nab\x00cd,RU\nok,KZ\n")
+    source = open_table(path)
+    (chunk,) = source.chunks()
+    assert chunk.frame["name"].tolist() == ["ok"]
+    assert chunk.broken[LINE_NUMBER].tolist() == [2]
+    assert "NUL" in chunk.broken[REJECT_REASON].iloc[0]

@@ -100,7 +100,7 @@ def _is_form(part: str) -> bool:
     return bool(tokens) and not _strip_forms(tokens)
 
 
-_HYPHENATED = re.compile(r"\w+(?:[-‐‑–]\w+)+")
+_HYPHENATED = re.compile(r"(?<!\w)\w+(?:[-‐‑–]\w+)+")
 
 
 def _glue_hyphenated(text: str) -> str:

@@ -23,6 +23,7 @@ from loaders.normalize.legal_forms import (
 from loaders.normalize.scripts import _ascii_word, fold_homoglyphs
 
 __all__ = [
+    "MAX_NAME_CHARS",
     "clean_name",
     "name_key",
     "latin_key",
@@ -36,6 +37,14 @@ _APOSTROPHES = re.compile(r"['’ʼ`´ʹ]")
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
 
+#: Characters a name may have: no company or person is called by more, and a longer cell is a
+#: broken record (a stray quote that swallowed rows) or a name built to slow the matching down.
+MAX_NAME_CHARS = 1_000
+
+
+def _too_long(value: Any) -> bool:
+    return isinstance(value, str) and len(value) > MAX_NAME_CHARS
+
 
 def clean_name(text: Any) -> str | None:
     """Display form of a name: trimmed, spaces collapsed, surrounding quotes removed.
@@ -46,9 +55,11 @@ def clean_name(text: Any) -> str | None:
     'ООО «Радиоком»'
     >>> clean_name("«»") is None
     True
+    >>> clean_name("A-" * 600) is None   # over MAX_NAME_CHARS: rejected, never matched
+    True
     """
     value = cell_text(text)
-    if value is None:
+    if value is None or len(value) > MAX_NAME_CHARS:
         return None
     value = unicodedata.normalize("NFC", _INVISIBLE.sub("", value))
     value = _SPACES.sub(" ", value).strip()
@@ -142,7 +153,7 @@ def _is_noise(token: str) -> bool:
 
 def _name_tokens(text: Any, strip_forms: bool, fold: bool = True) -> list[str] | None:
     value = cell_text(text)
-    if value is None:
+    if value is None or _too_long(value):
         return None
     value = _APOSTROPHES.sub("", unicodedata.normalize("NFKC", value))
     value = fold_homoglyphs(value)
