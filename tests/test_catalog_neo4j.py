@@ -42,6 +42,8 @@ D = dt.date.fromisoformat
 #    in 2023.
 #  - flows: Tengri Components (KZ) sells US-made 854232 to Radiokom: 10,000 USD in 2022,
 #    30,000 USD in 2023 (+200%).
+#  - Shell Trade 1 (KG, incorporated 2022-07-01) is on the BIS Entity List: a listed company
+#    in a transit country set up after the invasion.
 #  - Radiokom is on a defence-industry list, so supplier exposure runs to it; its director Oleg
 #    Sidorov also directs Kalashnikov-Alpha, so one listed company is two links from the other.
 
@@ -87,6 +89,7 @@ OFFICERS = [
 LISTINGS = [
     ("l-sdn-1", "c-listed-ru", "OFAC-SDN", "RUSSIA-EO14024", "2022-06-28", "sanctioned"),
     ("l-def-1", "c-buy-ru", "defence-industry", "RU-DIB", "2023-01-01", "defence_industry"),
+    ("l-bis-1", "c-shell-1", "BIS-ENTITY-LIST", "EAR-744", "2023-05-01", "military_end_user"),
 ]
 
 SHIPMENTS = [
@@ -260,6 +263,16 @@ def test_within_hops_of_listed_finds_the_planted_chain(catalog_graph):
                   {"lists": "OFAC-SDN", "max_hops": "4"}).set_index("entity_id")
     assert deeper.loc["c-far-ge", "hops"] == 4
     assert deeper.loc["c-far-ge", "path"] == "c-far-ge>p-kaya>c-hop-tr>c-own-am>c-listed-ru"
+
+
+def test_listed_companies_in_transit_incorporated_after(catalog_graph):
+    name = "listed-companies-in-transit-incorporated-after"
+    frame = _run(catalog_graph, name).set_index("entity_id")
+    # listed, in Kyrgyzstan, incorporated after 2022-02-24; Ala-Too is as young but not listed,
+    # Kalashnikov-Alpha listed but Russian and old
+    assert list(frame.index) == ["c-shell-1"]
+    assert frame.loc["c-shell-1", "lists"] == ["BIS-ENTITY-LIST"]
+    assert _run(catalog_graph, name, {"after": "2022-08-01"}).empty
 
 
 def test_within_hops_of_listed_reaches_from_every_list_by_default(catalog_graph):

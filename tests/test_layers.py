@@ -17,7 +17,7 @@ import grimp
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-PACKAGES = ("tracegraph", "loaders", "graph", "queries", "viz")
+PACKAGES = ("tracegraph", "loaders", "graph", "queries", "viz", "exports")
 LINT = Path(sys.executable).with_name("lint-imports")
 
 

@@ -104,4 +104,36 @@ def chain_options(command: Callable) -> Callable:
     return wrapper
 
 
-__all__ = ["neo4j_options", "output_options", "chain_options", "FORMATS", "Graph"]
+SUBJECTS = "--chain, --entity, --query, --fronts, --all"
+
+
+def selection_options(command: Callable) -> Callable:
+    """Add what a map or an export shows (--chain, --entity, --depth, --query, --param,
+    --fronts, --all); the command gets them as one ``selection`` dict, the keyword arguments
+    of ``tracegraph.jobs.maps.select``. Exactly one subject, or a usage error before any
+    server is touched."""
+    from tracegraph.params import KEY_VALUE, pairs_dict
+
+    @click.option("--chain", "chain", metavar="ID", help="A chain id from 'tracegraph chains'.")
+    @click.option("--entity", "entity", metavar="ID", help="An entity id: its neighbourhood.")
+    @click.option("--query", "query", metavar="NAME", help="A catalogued query's result.")
+    @click.option("--fronts", is_flag=True, help="The front-company suspects and what links them.")
+    @click.option("--all", "whole", is_flag=True,
+                  help="Every company, person and address and the links among them.")
+    @click.option("--param", "params", multiple=True, metavar="KEY=VALUE", type=KEY_VALUE,
+                  help="A parameter of --query (repeat).")
+    @click.option("--depth", type=click.IntRange(1, 4), default=2, show_default=True,
+                  help="Hops around --entity.")
+    @functools.wraps(command)
+    def wrapper(*args, chain, entity, query, fronts, whole, params, depth, **kwargs):
+        if sum((bool(chain), bool(entity), bool(query), fronts, whole)) != 1:
+            raise click.UsageError(f"give exactly one of {SUBJECTS}")
+        selection = {"chain": chain, "entity": entity, "depth": depth, "query": query,
+                     "params": pairs_dict(params), "fronts": fronts, "all": whole}
+        return command(*args, selection=selection, **kwargs)
+
+    return wrapper
+
+
+__all__ = ["neo4j_options", "output_options", "chain_options", "selection_options", "FORMATS",
+           "SUBJECTS", "Graph"]

@@ -2,7 +2,8 @@
 
 Text comes from investigators' files and can be built to attack whoever opens the result:
 a CSV cell starting with ``= + - @``, a tab or a carriage return is prefixed with ``'`` so a
-spreadsheet shows it as text instead of running it (OWASP "CSV injection"); a terminal
+spreadsheet shows it as text instead of running it (OWASP "CSV injection"; the rule lives in
+``exports.cells.spreadsheet_safe``, shared with the exports); a terminal
 table drops control characters and bidirectional overrides, which could rewrite what the
 screen shows. JSON lines stay verbatim: they are for programs.
 """
@@ -18,6 +19,8 @@ from pathlib import Path
 import click
 import pandas as pd
 from tabulate import tabulate
+
+from exports.cells import spreadsheet_safe
 
 __all__ = ["write_frame", "save_frame", "frame_text", "table_text", "spreadsheet_safe",
            "terminal_safe"]
@@ -40,23 +43,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).map(_cell) if len(frame) else frame
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # C0 and C1 controls (tab and newline included: a table cell is one line) and the Unicode
 # bidirectional embeddings, overrides and isolates
 _UNSAFE_ON_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def spreadsheet_safe(value):
-    """A text cell that a spreadsheet shows as text, never runs as a formula.
-
-    >>> print(spreadsheet_safe('=HYPERLINK("http://x","y")'))
-    '=HYPERLINK("http://x","y")
-    >>> spreadsheet_safe("Radiokom LLC"), spreadsheet_safe(-3.5)
-    ('Radiokom LLC', -3.5)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def terminal_safe(text: str) -> str:
@@ -110,13 +99,14 @@ def _truncated(text: str, max_width: int) -> str:
     return text if len(text) <= max_width else text[: max_width - 1] + "…"
 
 
-def table_text(rows, headers, max_width: int = 48) -> str:
+def table_text(rows, headers, max_width: int = 48, align=None) -> str:
     """``rows`` under ``headers`` as an aligned terminal table, long cells cut at
-    ``max_width`` characters; every terminal table of tracegraph goes through here."""
+    ``max_width`` characters; every terminal table of tracegraph goes through here.
+    ``align``: one of "left", "right", "center" per column (default: all left)."""
     cells = [[_truncated(terminal_safe(_shown(v)), max_width) for v in row] for row in rows]
     # cells are already text: tabulate must not re-parse "1,234.00" or "0012" as numbers
     return tabulate(cells, headers=[terminal_safe(str(h)) for h in headers], tablefmt="simple",
-                    disable_numparse=True) + "\n"
+                    disable_numparse=True, colalign=align) + "\n"
 
 
 def _table(frame: pd.DataFrame, max_width: int = 48) -> str:

@@ -7,6 +7,7 @@ import json
 import click
 
 from tracegraph.options import neo4j_options
+from tracegraph.output import table_text
 
 
 @click.command("stats")
@@ -24,10 +25,10 @@ def stats_command(fmt: str, graph) -> None:
     if fmt == "json":
         click.echo(json.dumps(stats, indent=2))
         return
-    for section in ("nodes", "relationships"):
-        click.echo(f"{section}:")
-        for name, count in stats[section].items():
-            click.echo(f"  {name:<18} {count:>10,}")
+    rows = [(section[:-1] if section == "nodes" else "relationship", name, f"{count:,}")
+            for section in ("nodes", "relationships") for name, count in stats[section].items()]
+    click.echo(table_text(rows, ("kind", "name", "count"), align=("left", "left", "right")),
+               nl=False)
 
 
 @click.command("reset")

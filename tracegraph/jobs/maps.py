@@ -2,11 +2,13 @@
 
 Each function reads the graph and returns a :class:`MapSpec` ``(networkx.MultiDiGraph,
 title, focus ids)`` in the attribute contract of ``viz.maps``; viz turns it into HTML.
+:func:`select` is the one choice among them that ``map``, ``export`` and ``case`` share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
@@ -18,8 +20,8 @@ from queries import QueryError
 from queries.catalog import get_query
 from tracegraph.jobs.query import run_query
 
-__all__ = ["chain_map", "entity_map", "query_map", "fronts_map", "entity_ids_in",
-           "UnknownChain", "MapSpec"]
+__all__ = ["chain_map", "entity_map", "query_map", "fronts_map", "whole_map", "entity_ids_in",
+           "select", "Selection", "UnknownChain", "MapSpec"]
 
 MapSpec = tuple[nx.MultiDiGraph, str, list[str]]
 
@@ -110,3 +112,75 @@ def fronts_map(graph: Graph) -> MapSpec:
     context = _with_context(graph, ids)
     g = projection(graph, entity_ids=list(context.nodes))
     return g, "Front-company suspects: shared addresses, officers and trade", ids
+
+
+def whole_map(graph: Graph) -> MapSpec:
+    """Every company, person and address with the links among them (the whole projection)."""
+    g = projection(graph)
+    if g.number_of_nodes() == 0:
+        raise QueryError("the graph holds no company, person or address: load files first")
+    return g, "The whole graph", []
+
+
+@dataclass
+class Selection:
+    """What ``map``, ``export`` and ``case`` show: the graph, its title, the entities in
+    focus, the choice as it was made (``parameters``), and for a chain the chain's row and
+    the chains found under the same options."""
+
+    graph: nx.MultiDiGraph
+    title: str
+    focus: list[str]
+    parameters: dict = field(default_factory=dict)
+    chain: pd.Series | None = None
+    chains: pd.DataFrame | None = None
+
+    @property
+    def spec(self) -> MapSpec:
+        return self.graph, self.title, self.focus
+
+
+def find_chains(graph: Graph, chain_params: Mapping | None = None,
+                progress=None) -> pd.DataFrame:
+    """Every chain under ``chain_params`` (any score), without writing to the graph: the
+    list a chain id is looked up in."""
+    from tracegraph.jobs.detect import detect_chains
+
+    return detect_chains(graph, min_score=0.0, write=False, progress=progress,
+                         **dict(chain_params or {})).chains
+
+
+def select(graph: Graph, *, chain: str | None = None, entity: str | None = None,
+           depth: int = 2, query: str | None = None, params: Mapping[str, str] | None = None,
+           fronts: bool = False, all: bool = False, chain_params: Mapping | None = None,
+           progress=None) -> Selection:
+    """The one selection among a chain, an entity's neighbourhood, a query's result, the
+    front suspects and the whole projection (``all``).
+
+    Raises
+    ------
+    QueryError
+        Not exactly one subject given, or nothing found for it (one line, for the user).
+    """
+    chosen = [bool(chain), bool(entity), bool(query), bool(fronts), bool(all)]
+    if sum(chosen) != 1:
+        raise QueryError("give exactly one of --chain, --entity, --query, --fronts, --all")
+    if chain:
+        chain_params = dict(chain_params or {})
+        chains = find_chains(graph, chain_params, progress)
+        g, title, focus = chain_map(graph, chains, chain)
+        row = chains[chains["chain_id"] == chain].iloc[0]
+        shown = {"chain": chain, "window_days": chain_params.get("window_days"),
+                 "tolerance": chain_params.get("tolerance")}
+        return Selection(g, title, focus, {k: v for k, v in shown.items() if v is not None},
+                         chain=row, chains=chains)
+    if entity:
+        g, title, focus = entity_map(graph, entity, depth)
+        return Selection(g, title, focus, {"entity": entity, "depth": depth})
+    if query:
+        values = dict(params or {})
+        g, title, focus = query_map(graph, query, values)
+        return Selection(g, title, focus, {"query": query, **values})
+    if fronts:
+        return Selection(*fronts_map(graph), {"fronts": "FrontSuspect"})
+    return Selection(*whole_map(graph), {"all": "whole projection"})
