@@ -75,6 +75,8 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
 _FTM_SUFFIXES = (".jsonl", ".json", ".ndjson", ".ftm")
+# sanctions lists read by loaders.lists (OFAC legacy CSV, BIS Entity List JSON, OpenSanctions)
+LIST_FORMATS = ("ofac-sdn", "ofac-add", "ofac-alt", "bis-entity-list", "opensanctions-simple")
 
 csv.field_size_limit(1 << 30)
 
@@ -210,6 +212,11 @@ class TableSource:
         """Yield the file's rows in chunks of at most ``chunk_rows`` rows."""
         if self.format == "csv":
             yield from self._csv_chunks(chunk_rows)
+        elif self.format in LIST_FORMATS:
+            from loaders.lists.read import list_chunks
+
+            yield from list_chunks(self, chunk_rows)
+            self.sha256 = file_sha256(self.path)
         elif self.format in ("xlsx", "parquet"):
             with local_copy(self.path, self.compressed) as local:
                 yield from self._binary_chunks(local, chunk_rows)
@@ -518,11 +525,16 @@ def open_table(
     head, compressed = _read_head(path)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise UnreadableFile(path, "empty file")
-    fmt = format or _recognise_format(path, head)
+    fmt = format or _recognise(path, head)
     source = TableSource(path=path, format=fmt, compressed=compressed, sheet=sheet)
     if fmt == "ftm":
         text, codec = _decode_sample(path, head, encoding or "utf-8-sig")
         source.encoding = codec
+        return source
+    if fmt in LIST_FORMATS:
+        from loaders.lists.read import open_list
+
+        open_list(source, head)
         return source
     if fmt == "xlsx":
         from loaders.xlsx import xlsx_header
@@ -569,6 +581,17 @@ def _recognise_format(path: Path, head: bytes) -> str:
     if stripped.startswith(b"{") and b'"schema"' in head[:4096]:
         return "ftm"
     return "csv"
+
+
+def _recognise(path: Path, head: bytes) -> str:
+    """The format, a sanctions list's own layout (:mod:`loaders.lists`) first."""
+    if not head.startswith((_ZIP_MAGIC, _PARQUET_MAGIC)):
+        from loaders.lists.read import recognise_list
+
+        fmt = recognise_list(head)
+        if fmt:
+            return fmt
+    return _recognise_format(path, head)
 
 
 def _clean_header(path: Path, columns: list[str]) -> list[str]:

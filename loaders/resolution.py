@@ -401,6 +401,9 @@ class Resolution:
         return companies
 
     def _watchlist(self, rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+        from loaders.lists.rows import retype_identifiers
+
+        rows = retype_identifiers(rows)  # labels glued to numbers in the lists' text
         kind = _col(rows, "entity_kind")
         kind = np.where(pd.isna(kind), "Company", kind)
         ids = self._listed_ids(rows, kind)
