@@ -38,6 +38,12 @@ __all__ = [
     "CHAIN_SPLIT_CANDIDATES",
     "CHAIN_MAX_CANDIDATES",
     "CHAIN_WEIGHTS",
+    "UNIT_SYNONYMS",
+    "COVER_HEADINGS_PATH",
+    "cover_headings",
+    "CHAIN_VALUE_MAX_MARKUP",
+    "CHAIN_WEIGHT_TOLERANCE",
+    "CHAIN_COVER_FACTOR",
     "CHAIN_FULL_MARKUP",
     "YOUNG_COMPANY_DAYS",
     "FRONT_WEIGHTS",
@@ -50,6 +56,10 @@ __all__ = [
 ]
 
 CHPL_PATH = Path(__file__).resolve().parent / "data" / "chpl.csv"
+# Known cover headings: goods declared on the way on under another heading (UAV parts as
+# agricultural sprayers, chips as computer parts, ...), one row per (arrival HS prefix,
+# onward HS prefix) with the goods and the public source in the file.
+COVER_HEADINGS_PATH = Path(__file__).resolve().parent / "data" / "cover_headings.csv"
 
 # The day of the full-scale invasion: companies created after it to trade with Russia are the
 # classic front; sanctions on dual-use goods tightened from then on.
@@ -80,16 +90,39 @@ TIER_STRENGTH: dict[str, float] = {
     "1": 1.0, "2": 0.85, "3A": 0.7, "3B": 0.7, "4A": 0.55, "4B": 0.55,
 }
 
+# Quantity units as declared (lower-cased) to one spelling: customs of the Eurasian union
+# write pieces as "шт" and kilograms as "кг", others "pcs", "pce", "u", "nmb"; the same goods
+# compare on quantity only once the spellings agree.
+UNIT_SYNONYMS: dict[str, str] = {
+    "pcs": "pcs", "pc": "pcs", "pce": "pcs", "piece": "pcs", "pieces": "pcs", "шт": "pcs",
+    "шт.": "pcs", "u": "pcs", "unit": "pcs", "units": "pcs", "nmb": "pcs", "nar": "pcs",
+    "ea": "pcs", "each": "pcs",
+    "kg": "kg", "kgs": "kg", "кг": "kg", "кг.": "kg", "kgm": "kg",
+}
+
 # --- transshipment chains ------------------------------------------------------------------
 
 CHAIN_WINDOW_DAYS = 60          # longest wait between arrival and onward shipment
 CHAIN_TOLERANCE = 0.15          # onward quantity within +-15% of the arrival
 CHAIN_MAX_HOPS = 4              # shipments in a chain, supplier to buyer
-CHAIN_MAX_SPLIT = 4             # onward shipments that may add up to one arrival
-CHAIN_SPLIT_CANDIDATES = 10     # nearest onward shipments searched for such a split
+CHAIN_MAX_SPLIT = 4             # onward shipments adding up to one arrival (and back)
+CHAIN_SPLIT_CANDIDATES = 10     # nearest shipments searched for such a set
 # Onward shipments looked at per arrival, nearest in time first: it bounds memory when a big
 # distributor ships the same heading every day; a front company never comes near it.
 CHAIN_MAX_CANDIDATES = 64
+
+# Where the two sides state no quantity in one unit (one counts pieces, the other kilograms,
+# or one says nothing), net weight within CHAIN_WEIGHT_TOLERANCE links them when the value
+# moved as goods do too (between 1 - tolerance and 1 + CHAIN_VALUE_MAX_MARKUP times).
+# A link between two headings (same HS4, or a pair of cover_headings()) needs the quantity
+# within the chain tolerance when both sides state it in one unit, the net weight within
+# CHAIN_WEIGHT_TOLERANCE (weights are declared with or without packing, and move more
+# than counts do), and a value ratio between 1 - tolerance and 1 + CHAIN_VALUE_MAX_MARKUP;
+# its quantity evidence counts CHAIN_COVER_FACTOR of a same-heading link's, so such a chain
+# scores below the same chain declared plainly.
+CHAIN_WEIGHT_TOLERANCE = 0.25
+CHAIN_VALUE_MAX_MARKUP = 0.5
+CHAIN_COVER_FACTOR = 0.5
 
 # Score of a chain = weighted sum of its evidence, each in [0, 1]. Quantity closeness, short
 # lag, a young intermediary and a mark-up together weigh 0.45, so ordinary goods to an ordinary
@@ -233,3 +266,27 @@ def chpl_tier_strength(hs6: str | None) -> tuple[str | None, float]:
     """
     tier = chpl_tiers().get(str(hs6 or "")[:6])
     return tier, TIER_STRENGTH.get(tier, 0.0) if tier else 0.0
+
+
+@lru_cache(maxsize=1)
+def cover_headings() -> tuple[tuple[str, str], ...]:
+    """Return the known cover headings as ``(arrival HS prefix, onward HS prefix)`` pairs.
+
+    Examples
+    --------
+    >>> ("880730", "8424") in cover_headings()
+    True
+    """
+    try:
+        with COVER_HEADINGS_PATH.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise QueryError(f"cannot read the cover headings file {COVER_HEADINGS_PATH}: {e}") from e
+    pairs = []
+    for row in rows:
+        a, b = (row.get("in_prefix") or "").strip(), (row.get("out_prefix") or "").strip()
+        if not (a.isdigit() and b.isdigit() and 4 <= len(a) <= 6 and 4 <= len(b) <= 6
+                and (row.get("source") or "").strip()):
+            raise QueryError(f"bad row in {COVER_HEADINGS_PATH}: {row!r}")
+        pairs.append((a, b))
+    return tuple(pairs)

@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries import QueryError
+from queries.reference import UNIT_SYNONYMS
 
 __all__ = [
     "DetectionInputError",
@@ -341,7 +342,7 @@ def _country(v: str) -> str | None:
 
 def _unit(v: str) -> str | None:
     v = v.strip().lower()
-    return v or None
+    return UNIT_SYNONYMS.get(v, v) or None
 
 
 def _text(x) -> str:

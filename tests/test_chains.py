@@ -370,3 +370,97 @@ def test_reading_only_pass_through_trade_finds_the_same_chains(clean_graph, tmp_
         pd.testing.assert_frame_equal(by_default.chains, from_full.chains)
         pd.testing.assert_frame_equal(by_default.links, from_full.links)
         pd.testing.assert_frame_equal(by_default.roles, from_full.roles)
+
+
+# --- consolidation, cover headings, units (issue 17) ---------------------------------------
+
+
+def test_consolidated_arrivals_leave_as_one_onward_shipment():
+    s = frame(
+        ship("A1", "2023-03-01", "cn-a", "kz-mid", 400, value=4_000),
+        ship("A2", "2023-03-10", "cn-b", "kz-mid", 600, value=6_000),
+        ship("D", "2023-04-01", "kz-mid", "ru-buyer", 990, value=13_000),
+        # look-alike: an arrival that would complete another sum, but outside the window
+        ship("X1", "2022-10-01", "cn-c", "kz-mid", 500, value=5_000),
+        ship("X2", "2023-05-10", "cn-d", "kz-mid", 500, value=5_000),
+        ship("Y", "2023-05-20", "kz-mid", "ru-buyer", 1000, value=11_000),
+    )
+    r = find_chains(s)
+    assert pairs(r) == {("A1", "D"), ("A2", "D")}
+    c = r.chains.iloc[0]
+    assert c["record_ids"] == "A1;A2>D" and c["entity_ids"] == "cn-a;cn-b>kz-mid>ru-buyer"
+    assert c["quantity_ratio"] == 0.99
+
+
+def test_cover_heading_link_needs_conserved_goods_and_scores_below_same_heading():
+    def world(out_hs, out_weight=50.0, out_value=120_000):
+        return frame(
+            ship("IN", "2023-03-01", "cn-maker", "kz-mid", 100, hs="880730", weight=50.0,
+                 value=100_000),
+            ship("OUT", "2023-03-20", "kz-mid", "ru-buyer", 100, hs=out_hs,
+                 weight=out_weight, value=out_value),
+        )
+    covered = find_chains(world("842441"))
+    assert pairs(covered) == {("IN", "OUT")}
+    assert "HS_MISMATCH(in=880730,out=842441)" in covered.chains.loc[0, "reasons"]
+    plain = find_chains(world("880730"))
+    assert "HS_MISMATCH" not in plain.chains.loc[0, "reasons"]
+    assert covered.chains.loc[0, "score"] < plain.chains.loc[0, "score"]
+    assert len(find_chains(world("842441"), same_heading_only=True).chains) == 0
+    # look-alikes: other goods with the same value and count; weight not conserved; a
+    # heading pair no table nor HS4 joins
+    assert len(find_chains(world("842441", out_weight=500.0)).chains) == 0
+    assert len(find_chains(world("842441", out_value=300_000)).chains) == 0
+    assert len(find_chains(world("940360")).chains) == 0
+
+
+def test_same_hs4_counts_as_a_cover_heading():
+    s = frame(
+        ship("IN", "2023-03-01", "cn-a", "kg-b", 1000, hs="854231", weight=10.0, value=9_000),
+        ship("OUT", "2023-03-05", "kg-b", "ru-c", 1000, hs="854239", weight=10.2,
+             value=11_000),
+    )
+    r = find_chains(s)
+    assert pairs(r) == {("IN", "OUT")}
+    assert "HS_MISMATCH(in=854231,out=854239)" in r.chains.loc[0, "reasons"]
+
+
+def test_unit_spellings_compare_as_one_unit():
+    s = frame(
+        ship("IN", "2023-03-01", "cn-a", "am-b", 1000, unit="PCS", weight=100.0),
+        ship("O1", "2023-03-05", "am-b", "ru-c", 600, unit="шт", weight=80.0),
+        ship("O2", "2023-03-09", "am-b", "ru-c", 400, unit="pcs", weight=80.0),
+        # look-alike: 1000 kg are not 1000 pieces (and the weights disagree)
+        ship("IN2", "2023-06-01", "cn-a", "am-b", 1000, unit="pcs", weight=600.0),
+        ship("O3", "2023-06-05", "am-b", "ru-c", 1000, unit="кг", weight=1000.0),
+    )
+    r = find_chains(s)
+    assert pairs(r) == {("IN", "O1"), ("IN", "O2")}
+
+
+def test_pieces_against_kilograms_match_on_weight_backed_by_value():
+    s = frame(
+        ship("IN", "2023-03-01", "cn-a", "kz-b", 90_000, weight=85.0, value=900_000),
+        ship("OUT", "2023-03-20", "kz-b", "ru-c", 99, unit="kg", weight=99.0,
+             value=1_030_000),
+        # look-alike: the same weights, but the value of other goods
+        ship("IN2", "2023-06-01", "cn-a", "kz-b", 90_000, weight=85.0, value=900_000),
+        ship("OUT2", "2023-06-20", "kz-b", "ru-c", 99, unit="kg", weight=99.0, value=90_000),
+    )
+    r = find_chains(s)
+    assert pairs(r) == {("IN", "OUT")}
+    reasons = r.chains.loc[0, "reasons"].split(";")
+    assert reasons[0] == "QTY_MATCH(ratio=1.16,measure=weight+value)"
+
+
+def test_split_and_consolidation_are_named_in_the_reasons():
+    s = frame(
+        ship("A", "2023-03-01", "cn-a", "kg-b", 1000),
+        ship("B1", "2023-03-05", "kg-b", "ru-c", 500),
+        ship("B2", "2023-03-06", "kg-b", "ru-c", 500),
+        ship("C1", "2023-06-01", "cn-a", "kg-b", 300),
+        ship("C2", "2023-06-02", "cn-a", "kg-b", 700),
+        ship("D", "2023-06-20", "kg-b", "ru-c", 1000),
+    )
+    reasons = set(";".join(find_chains(s).chains["reasons"]).split(";"))
+    assert {"SPLIT(out=2)", "CONSOLIDATED(in=2)"} <= reasons

@@ -76,8 +76,8 @@ def output_options(default_format: str = "csv") -> Callable:
 
 def chain_options(command: Callable) -> Callable:
     """Add the chain-matching options (--hs, --window-days, --tolerance, --destination,
-    --defence-code); the command gets them as one ``chain_params`` dict, ready for
-    ``queries.detect.detect_chains``. Chain ids depend on these, so every command that names
+    --defence-code, --same-heading-only); the command gets them as one ``chain_params`` dict,
+    ready for ``queries.detect.detect_chains``. Chain ids depend on these, so every command that names
     a chain by id takes them too."""
     from queries import reference as ref
 
@@ -93,12 +93,15 @@ def chain_options(command: Callable) -> Callable:
     @click.option("--defence-code", "defence_codes", multiple=True,
                   default=sorted(ref.DEFENCE_ACTIVITY_CODES), show_default=True,
                   help="Activity code that makes a buyer defence industry (repeat).")
+    @click.option("--same-heading-only", is_flag=True, default=False,
+                  help="Link only onward shipments of the arrival's own heading "
+                       "(no cover headings).")
     @functools.wraps(command)
     def wrapper(*args, hs_prefix, window_days, tolerance, destinations, defence_codes,
-                **kwargs):
+                same_heading_only, **kwargs):
         chain_params = {"hs_prefix": hs_prefix, "window_days": window_days,
                         "tolerance": tolerance, "destinations": destinations,
-                        "defence_codes": defence_codes}
+                        "defence_codes": defence_codes, "same_heading_only": same_heading_only}
         return command(*args, chain_params=chain_params, **kwargs)
 
     return wrapper

@@ -15,7 +15,7 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from queries.chains.links import VALUE
+from queries.chains.links import MEASURE_NAMES, VALUE
 from queries.chains.scoring import PartyFacts, defence_entities, party_facts, score_chain
 
 __all__ = ["CHAIN_COLUMNS", "LINK_COLUMNS", "ROLE_COLUMNS", "build_chains", "chain_roles"]
@@ -65,7 +65,7 @@ def build_chains(
     m, valid_roots = _chain_shipments(s, forest, destinations)
     if len(m) == 0:
         return empty_chains, empty_links
-    lk, figures = _chain_figures(forest, valid_roots)
+    lk, figures = _chain_figures(forest, valid_roots, s)
     facts = party_facts(s, set(m["exporter"]) | set(m["importer"]),
                         set(m.loc[~m["leaf"], "importer"]), companies, listings,
                         defence_codes, data_start)
@@ -121,7 +121,7 @@ def _forest(links: pd.DataFrame, max_hops: int) -> _Forest:
     nodes = np.unique(np.concatenate([links["a"].to_numpy(), links["d"].to_numpy()]))
     la = np.searchsorted(nodes, links["a"].to_numpy())
     ld = np.searchsorted(nodes, links["d"].to_numpy())
-    root, depth = _roots_and_depths(_parents(len(nodes), la, ld))
+    root, depth = _roots_and_depths(len(nodes), la, ld)
     # chains longer than max_hops keep the steps nearest the buyer
     height = pd.Series(depth).groupby(root).transform("max").to_numpy() + 1
     cut = np.maximum(height - max_hops, 0)
@@ -129,27 +129,43 @@ def _forest(links: pd.DataFrame, max_hops: int) -> _Forest:
         keep = depth[la] >= cut[la]
         links = links[keep].reset_index(drop=True)
         la, ld = la[keep], ld[keep]
-        root, depth = _roots_and_depths(_parents(len(nodes), la, ld))
+        root, depth = _roots_and_depths(len(nodes), la, ld)
     return _Forest(links=links, nodes=nodes, la=la, ld=ld, root=root, depth=depth)
 
 
-def _parents(n: int, la: np.ndarray, ld: np.ndarray) -> np.ndarray:
-    parent = np.full(n, -1, dtype="int64")
-    parent[ld] = la
-    return parent
+def _roots_and_depths(n: int, la: np.ndarray, ld: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group and depth of every node of the links ``la -> ld``.
 
-
-def _roots_and_depths(parent: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Root and depth of every node of a forest given as a parent array (-1 at roots)."""
-    n = len(parent)
-    jump = np.where(parent >= 0, parent, np.arange(n))
-    dist = (parent >= 0).astype("int64")
+    Without consolidation every node has one parent at most and the group is the tree's root;
+    a consolidated shipment has several parents, so the group is the connected component
+    (labelled by its smallest node) and the depth the longest path from an arrival without a
+    parent. Links always go forward in time, so there are no cycles.
+    """
+    label = np.arange(n)
     while True:
-        nxt = jump[jump]
-        if np.array_equal(nxt, jump):
-            return jump, dist
-        dist = dist + dist[jump]
-        jump = nxt
+        m = np.minimum(label[la], label[ld])
+        new = label.copy()
+        np.minimum.at(new, la, m)
+        np.minimum.at(new, ld, m)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    depth = np.zeros(n, dtype="int64")
+    while True:
+        new = depth.copy()
+        np.maximum.at(new, ld, depth[la] + 1)
+        if np.array_equal(new, depth):
+            break
+        depth = new
+    # an arrival consolidated into a later step sits just before the shipment it fed
+    has_parent = np.zeros(n, dtype=bool)
+    has_parent[ld] = True
+    first = ~has_parent[la]
+    lowest = np.full(n, np.iinfo("int64").max)
+    np.minimum.at(lowest, la[first], depth[ld[first]] - 1)
+    depth = np.where(~has_parent & (lowest < np.iinfo("int64").max), lowest, depth)
+    return label, depth
 
 
 
@@ -186,9 +202,11 @@ def _chain_shipments(s: pd.DataFrame, f: _Forest,
     return m.sort_values(["root", "depth", "date", "record_id"], kind="stable"), valid_roots
 
 
-def _chain_figures(f: _Forest, valid_roots: pd.Index) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _chain_figures(f: _Forest, valid_roots: pd.Index,
+                   s: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The links of the chains (with their root and the arrival's depth), and per chain root
-    the link-level figures: ratio over the chain, worst closeness, value matched, longest lag."""
+    the link-level figures: ratio over the chain, worst closeness, value matched, longest lag
+    and the heading changes of cover links (``"in:out"`` pairs, ``;``-separated)."""
     lk = f.links.copy()
     lk["root"] = f.root[f.la]
     lk["in_depth"] = f.depth[f.la]
@@ -201,6 +219,21 @@ def _chain_figures(f: _Forest, valid_roots: pd.Index) -> tuple[pd.DataFrame, pd.
         "value_kind": (arrivals["kind"] == VALUE).groupby(arrivals["root"]).any(),
         "max_lag_days": lk.groupby("root")["lag"].max(),
     })
+    # the weakest measure any step matched on, and the largest split and consolidation
+    weakness = np.zeros(max(MEASURE_NAMES) + 1, dtype="int64")
+    weakness[list(MEASURE_NAMES)] = np.arange(len(MEASURE_NAMES))
+    kinds = list(MEASURE_NAMES)
+    worst = pd.Series(weakness[arrivals["kind"].to_numpy()], index=arrivals.index)
+    figures["measure"] = (worst.groupby(arrivals["root"]).max().map(lambda i: kinds[i])
+                          .reindex(figures.index))
+    figures["split_out"] = lk.groupby(["root", "a"]).size().groupby("root").max()
+    figures["merged_in"] = lk.groupby(["root", "d"]).size().groupby("root").max()
+    cover = lk[lk["cover"].fillna(False).astype(bool)] if "cover" in lk else lk.iloc[:0]
+    hs6 = s["hs6"].astype("object").to_numpy()
+    change = pd.Series([f"{hs6[x]}:{hs6[y]}" for x, y in zip(cover["a"], cover["d"])],
+                       index=cover.index, dtype="object")
+    figures["covers"] = change.groupby(cover["root"]).agg(
+        lambda x: ";".join(dict.fromkeys(x))).reindex(figures.index).fillna("")
     return lk, figures
 
 
@@ -257,7 +290,7 @@ def _chain_row(cols: dict[str, list], lo: int, hi: int, f: dict, facts: PartyFac
     for i in range(lo, hi):
         steps.setdefault(cols["depth"][i], []).append(i)
     levels = [steps[k] for k in sorted(steps)]
-    path = [[cols["exporter"][lo]]] + [
+    path = [list(dict.fromkeys(cols["exporter"][i] for i in levels[0]))] + [
         list(dict.fromkeys(cols["importer"][i] for i in lvl)) for lvl in levels]
     record_ids = ">".join(";".join(cols["record_id"][i] for i in lvl) for lvl in levels)
     countries = ">".join(

@@ -64,6 +64,7 @@ def find_chains(
     max_split: int = CHAIN_MAX_SPLIT,
     weights: Mapping[str, float] | None = None,
     data_start=None,
+    same_heading_only: bool = False,
 ) -> ChainResult:
     """Find transshipment chains in resolved shipment records.
 
@@ -102,12 +103,16 @@ def find_chains(
     defence_codes : iterable of str
         Activity codes (prefixes) of defence-industry buyers.
     max_split : int
-        Most onward shipments that may add up to one arrival.
+        Most onward shipments that may add up to one arrival, and most arrivals that may
+        add up to one onward shipment (consolidation).
     weights : mapping, optional
         Overrides of ``reference.CHAIN_WEIGHTS``.
     data_start : date, optional
         The first day the records cover (default: the earliest date in `shipments`): an
         intermediary's silence is only counted from there (see Notes).
+    same_heading_only : bool
+        Leave out links whose onward shipment is declared under another heading (cover
+        headings, see Notes).
 
     Returns
     -------
@@ -129,7 +134,25 @@ def find_chains(
     else value (compared like a quantity, so a mark-up beyond the tolerance hides a chain
     that only values could show). An arrival looks at its ``reference.CHAIN_MAX_CANDIDATES``
     nearest onward shipments of the heading at most, which only ever bites on busy
-    distributors.
+    distributors. The mirror image of a split, several arrivals leaving as one onward
+    shipment (consolidation), is searched the same way with the roles swapped: per onward
+    shipment left, its ``reference.CHAIN_SPLIT_CANDIDATES`` nearest unmatched arrivals in
+    sets of 2 to `max_split` (at most 375 sets each, so a busy intermediary costs no more
+    than a quiet one). Units are compared after ``reference.UNIT_SYNONYMS`` (``шт`` is
+    ``pcs``); where no quantity is stated in one unit on both sides, a net weight beyond
+    `tolerance` but within ``reference.CHAIN_WEIGHT_TOLERANCE`` still links when the value
+    is conserved too (between ``1 - tolerance`` and ``1 + reference.CHAIN_VALUE_MAX_MARKUP``
+    times); the reasons say which measure matched (``QTY_MATCH(ratio=..,measure=..)``).
+
+    Last, arrivals and onward shipments still unmatched may link across headings (cover
+    headings): the same HS4, or a known pair of ``queries/data/cover_headings.csv`` (UAV
+    parts declared as agricultural sprayers, chips as computer parts, ...), when the quantity
+    agrees within `tolerance` where both state it in one unit, net weight within
+    ``reference.CHAIN_WEIGHT_TOLERANCE`` and value as above. Such a chain carries
+    ``HS_MISMATCH(in=..., out=...)`` and its quantity evidence counts
+    ``reference.CHAIN_COVER_FACTOR`` of a same-heading chain's (`same_heading_only` turns
+    this off). ``SPLIT(out=N)`` and ``CONSOLIDATED(in=N)`` name the largest split and
+    consolidation of a chain.
 
     The score is a weighted sum (``reference.CHAIN_WEIGHTS``) of quantity closeness (worst
     step), short lag (longest step), the CHPL tier of the goods, a defence-industry or listed
@@ -169,7 +192,8 @@ def find_chains(
         data_start = s["date"].min() if len(s) else None
 
     links = match_links(s, destinations, transit_set, window_days=window_days,
-                        tolerance=tolerance, max_split=max_split, weights=weights)
+                        tolerance=tolerance, max_split=max_split, weights=weights,
+                        cover=not same_heading_only)
     chains, links = build_chains(
         s, links, companies, listings, destinations, frozenset(_str_set(defence_codes)),
         window_days, tolerance, max_hops, weights, data_start,

@@ -2,7 +2,9 @@
 
 The candidate search is one vectorised range join (sort by intermediary, heading and date,
 then ``searchsorted`` for each arrival's window); only the few arrivals left unmatched by a
-single onward shipment go through the subset-sum search for split consignments.
+single onward shipment go through the subset-sum search for split consignments, and the
+onward shipments left through the same search for consolidated ones (several arrivals in
+one). Last, what is still unmatched may link across headings (cover headings).
 """
 
 from __future__ import annotations
@@ -13,12 +15,24 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
-from queries.reference import CHAIN_MAX_CANDIDATES, CHAIN_SPLIT_CANDIDATES
+from queries.reference import (
+    CHAIN_VALUE_MAX_MARKUP,
+    CHAIN_WEIGHT_TOLERANCE,
+    CHAIN_MAX_CANDIDATES,
+    CHAIN_SPLIT_CANDIDATES,
+    cover_headings,
+)
 
-__all__ = ["NO_MEASURE", "QUANTITY", "VALUE", "WEIGHT", "closeness", "match_links"]
+__all__ = ["MEASURE_NAMES", "NO_MEASURE", "QUANTITY", "VALUE", "WEIGHT", "WEIGHT_VALUE",
+           "closeness", "match_links"]
 
 # Kinds of measure, in order of preference: a pair is compared on the first kind both sides have.
 QUANTITY, WEIGHT, VALUE, NO_MEASURE = 0, 1, 2, 3
+# Net weight beyond the tolerance (within CHAIN_WEIGHT_TOLERANCE) backed by a conserved value.
+WEIGHT_VALUE = 4
+# How reasons name each kind, weakest evidence last.
+MEASURE_NAMES = {QUANTITY: "quantity", WEIGHT: "weight", WEIGHT_VALUE: "weight+value",
+                 VALUE: "value"}
 _DAY_BITS = 20  # 2**20 days is ~2,900 years: room for any trade date in the packed sort key
 
 
@@ -31,6 +45,7 @@ def match_links(
     tolerance: float,
     max_split: int,
     weights: Mapping[str, float],
+    cover: bool = True,
 ) -> pd.DataFrame:
     """Arrivals matched to the onward shipments that carried their goods on.
 
@@ -43,16 +58,25 @@ def match_links(
         destinations; ``None`` for anywhere outside them).
     window_days, tolerance, max_split, weights
         As in :func:`queries.chains.find_chains` (`weights` complete).
+    cover : bool
+        Also match, among what is left unmatched, onward shipments declared under another
+        heading (:func:`_cover_links`); ``False`` for same-heading links only.
 
     Returns
     -------
     DataFrame
         One row per (arrival, onward shipment) link: ``a`` and ``d`` (row numbers in `s`),
         ``lag`` (days), ``set_ratio`` (out/in of the whole onward set) and ``kind`` (the
-        measure compared: :data:`QUANTITY`, :data:`WEIGHT` or :data:`VALUE`).
+        measure compared: :data:`QUANTITY`, :data:`WEIGHT` or :data:`VALUE`) and ``cover``
+        (the onward shipment is declared under another heading).
     """
     pairs = _candidate_pairs(s, destinations, transit, window_days)
-    return _assign(s, pairs, window_days, tolerance, max_split, weights)
+    links = _assign(s, pairs, window_days, tolerance, max_split, weights)
+    links["cover"] = False
+    if cover:
+        links = pd.concat([links, _cover_links(s, links, destinations, transit, window_days,
+                                               tolerance, weights)], ignore_index=True)
+    return links
 
 
 def _candidate_pairs(
@@ -69,7 +93,8 @@ def _candidate_pairs(
     """
     empty = {k: np.empty(0, dtype="int64") for k in ("a", "d")}
     if len(s) == 0:
-        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0), "lag": np.empty(0, "int64")}
+        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0),
+                "lag": np.empty(0, "int64"), "vratio": np.empty(0)}
     ent_codes, _ = pd.factorize(pd.concat([s["exporter"], s["importer"]], ignore_index=True))
     exp_code, imp_code = ent_codes[: len(s)].astype("int64"), ent_codes[len(s):].astype("int64")
     hs_code, hs_uniques = pd.factorize(s["hs6"])
@@ -77,17 +102,39 @@ def _candidate_pairs(
     n_hs = max(len(hs_uniques), 1)
     day = s["day"].to_numpy() - int(s["day"].min())
 
+    arrivals = _arrivals(s, destinations, transit)
+    key_in = imp_code[arrivals] * n_hs + hs_code[arrivals]
+    key_out_all = exp_code * n_hs + hs_code
+    a, d = _range_join(arrivals, key_in, key_out_all, day, window_days)
+    if len(a) == 0:
+        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0),
+                "lag": np.empty(0, "int64"), "vratio": np.empty(0)}
+    kind, ratio = _compare(s, a, d)
+    lag = (s["day"].to_numpy()[d] - s["day"].to_numpy()[a]).astype("int64")
+    v = s["value_usd"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        vratio = v[d] / v[a]
+    return {"a": a, "d": d, "kind": kind, "ratio": ratio, "lag": lag, "vratio": vratio}
+
+
+def _arrivals(s: pd.DataFrame, destinations: frozenset[str],
+              transit: frozenset[str] | None) -> np.ndarray:
+    """Rows of `s` that arrive at a possible intermediary."""
     imp_country = s["importer_country"]
     if transit is None:
         at_intermediary = ~imp_country.isin(destinations)
     else:
         at_intermediary = imp_country.isin(transit)
-    arrivals = np.flatnonzero(at_intermediary.fillna(False).to_numpy(dtype=bool))
-    key_in = imp_code[arrivals] * n_hs + hs_code[arrivals]
-    key_out_all = exp_code * n_hs + hs_code
+    return np.flatnonzero(at_intermediary.fillna(False).to_numpy(dtype=bool))
+
+
+def _range_join(arrivals: np.ndarray, key_in: np.ndarray, key_out_all: np.ndarray,
+                day: np.ndarray, window_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """(arrival, departure) rows whose keys agree and whose days are 0 to `window_days`
+    apart, at most ``CHAIN_MAX_CANDIDATES`` nearest departures per arrival."""
     departures = np.flatnonzero(np.isin(key_out_all, key_in))
     if len(arrivals) == 0 or len(departures) == 0:
-        return {**empty, "kind": np.empty(0, "int8"), "ratio": np.empty(0), "lag": np.empty(0, "int64")}
+        return np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
     packed_out = (key_out_all[departures] << _DAY_BITS) | day[departures]
     order = np.argsort(packed_out, kind="stable")
     departures, packed_out = departures[order], packed_out[order]
@@ -102,10 +149,7 @@ def _candidate_pairs(
     # rows are sorted by date, so a departure on the arrival's own day must come later in the
     # order: this keeps same-day swaps from forming cycles
     keep = d > a
-    a, d = a[keep], d[keep]
-    kind, ratio = _compare(s, a, d)
-    lag = (s["day"].to_numpy()[d] - s["day"].to_numpy()[a]).astype("int64")
-    return {"a": a, "d": d, "kind": kind, "ratio": ratio, "lag": lag}
+    return a[keep], d[keep]
 
 
 def _compare(s: pd.DataFrame, a: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -155,18 +199,26 @@ def _assign(
     max_split: int,
     weights: Mapping[str, float],
 ) -> pd.DataFrame:
-    """One-to-one links: single onward shipments first, then splits for the arrivals left."""
+    """One-to-one links: single onward shipments first, then splits for the arrivals left,
+    then consolidations for the onward shipments left."""
     a, d, ratio, lag, kind = pairs["a"], pairs["d"], pairs["ratio"], pairs["lag"], pairs["kind"]
+    vratio = pairs["vratio"]
     with np.errstate(invalid="ignore"):
         dev = np.abs(ratio - 1.0)
         single = (kind != NO_MEASURE) & (dev <= tolerance + 1e-9)
+        # no quantity in one unit on both sides: a weight that moved more (packing in or out)
+        # still links when the value moved as goods do
+        wide = ((kind == WEIGHT) & ~single & (dev <= CHAIN_WEIGHT_TOLERANCE + 1e-9)
+                & (vratio >= 1.0 - tolerance) & (vratio <= 1.0 + CHAIN_VALUE_MAX_MARKUP))
     close = closeness(dev, tolerance)
     rank = _pair_rank(close, lag, window_days, weights)
+    single = single | wide
+    link_kind = np.where(wide, WEIGHT_VALUE, kind).astype("int8")
     sa, sd = a[single], d[single]
     chosen = _mutual_best(sa, sd, rank[single])
     links = pd.DataFrame({
         "a": sa[chosen], "d": sd[chosen], "lag": lag[single][chosen],
-        "set_ratio": ratio[single][chosen], "kind": kind[single][chosen],
+        "set_ratio": ratio[single][chosen], "kind": link_kind[single][chosen],
     })
     if max_split >= 2:
         used_a = np.zeros(len(s), dtype=bool)
@@ -176,7 +228,19 @@ def _assign(
         rest = (~used_a[a]) & (~used_d[d]) & (kind != NO_MEASURE) & (ratio < 1.0 + tolerance)
         splits = _split_links(a[rest], d[rest], kind[rest], ratio[rest], lag[rest],
                               tolerance, max_split, window_days, weights)
-        links = pd.concat([links, splits], ignore_index=True)
+        used_a[splits["a"].to_numpy()] = True
+        used_d[splits["d"].to_numpy()] = True
+        # consolidation, the mirror image: several arrivals left as one onward shipment. The
+        # same bounded search with the roles swapped: per onward shipment its nearest
+        # CHAIN_SPLIT_CANDIDATES unmatched arrivals (each below it), sets of 2 to max_split
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rest = ((~used_a[a]) & (~used_d[d]) & (kind != NO_MEASURE)
+                    & (ratio * (1.0 + tolerance) > 1.0))
+            merged = _split_links(d[rest], a[rest], kind[rest], 1.0 / ratio[rest], lag[rest],
+                                  tolerance, max_split, window_days, weights)
+        merged = merged.rename(columns={"a": "d", "d": "a"})
+        merged["set_ratio"] = 1.0 / merged["set_ratio"]
+        links = pd.concat([links, splits, merged[list(splits.columns)]], ignore_index=True)
     return links
 
 
@@ -333,3 +397,76 @@ def _best_subsets(pool: pd.DataFrame, tolerance: float, max_split: int, window_d
                       float(best_ratio[gi]), [int(x) for x in lags[gi, cols]]))
     return found
 
+
+
+def _cover_links(s: pd.DataFrame, links: pd.DataFrame, destinations: frozenset[str],
+                 transit: frozenset[str] | None, window_days: int, tolerance: float,
+                 weights: Mapping[str, float]) -> pd.DataFrame:
+    """One-to-one links between an arrival and an onward shipment of another heading.
+
+    Only rows no same-heading link used take part, and only heading pairs that plausibly
+    are the same goods (:func:`_cover_heading_pairs`). The goods must be conserved: the quantity
+    within the tolerance where both sides state it in one unit, net weight within
+    ``CHAIN_WEIGHT_TOLERANCE`` (the tolerance if larger) and the value between
+    ``1 - tolerance`` and ``1 + CHAIN_VALUE_MAX_MARKUP`` times.
+    """
+    cols = {"a": "int64", "d": "int64", "lag": "int64", "set_ratio": "float64",
+            "kind": "int8", "cover": "bool"}
+    empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in cols.items()})
+    hs_code, hs_uniques = pd.factorize(s["hs6"])
+    alias = _cover_heading_pairs([str(u) for u in hs_uniques])
+    if len(s) == 0 or len(alias) == 0:
+        return empty
+    used = np.zeros(len(s), dtype=bool)
+    used[links["a"].to_numpy()] = True
+    used[links["d"].to_numpy()] = True
+    arrivals = _arrivals(s, destinations, transit)
+    arrivals = arrivals[~used[arrivals]]
+    ent_codes, _ = pd.factorize(pd.concat([s["exporter"], s["importer"]], ignore_index=True))
+    exp_code, imp_code = ent_codes[: len(s)].astype("int64"), ent_codes[len(s):].astype("int64")
+    hs_code = hs_code.astype("int64")
+    n_hs = max(len(hs_uniques), 1)
+    # each arrival once per heading it may leave under
+    ex = pd.DataFrame({"row": arrivals, "in": hs_code[arrivals]}).merge(alias, on="in")
+    rows = ex["row"].to_numpy()
+    key_in = imp_code[rows] * n_hs + ex["out"].to_numpy()
+    key_out_all = np.where(used, -1, exp_code * n_hs + hs_code)
+    day = s["day"].to_numpy() - int(s["day"].min())
+    a, d = _range_join(rows, key_in, key_out_all, day, window_days)
+    if len(a) == 0:
+        return empty
+    q, w, v = (s[c].to_numpy() for c in ("quantity", "net_weight_kg", "value_usd"))
+    unit_code, _ = pd.factorize(s["unit"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        wr, vr, qr = w[d] / w[a], v[d] / v[a], q[d] / q[a]
+        q_cmp = (unit_code[a] == unit_code[d]) & (unit_code[a] >= 0) & ~np.isnan(qr)
+        ok = ((np.abs(wr - 1.0) <= max(tolerance, CHAIN_WEIGHT_TOLERANCE) + 1e-9)
+              & (vr >= 1.0 - tolerance) & (vr <= 1.0 + CHAIN_VALUE_MAX_MARKUP)
+              & (~q_cmp | (np.abs(qr - 1.0) <= tolerance + 1e-9)))
+    a, d = a[ok], d[ok]
+    ratio = np.where(q_cmp[ok], qr[ok], wr[ok])
+    kind = np.where(q_cmp[ok], QUANTITY, WEIGHT).astype("int8")
+    lag = (s["day"].to_numpy()[d] - s["day"].to_numpy()[a]).astype("int64")
+    rank = _pair_rank(closeness(np.abs(ratio - 1.0), tolerance), lag, window_days, weights)
+    chosen = _mutual_best(a, d, rank)
+    return pd.DataFrame({"a": a[chosen], "d": d[chosen], "lag": lag[chosen],
+                         "set_ratio": ratio[chosen], "kind": kind[chosen],
+                         "cover": np.ones(len(chosen), dtype=bool)})
+
+
+def _cover_heading_pairs(headings: list[str]) -> pd.DataFrame:
+    """``in, out`` positions in `headings` of the pairs an onward shipment may be declared
+    under instead: another heading of the same HS4, or a pair of ``cover_headings()``."""
+    table = cover_headings()
+    pairs = set()
+    by_hs4: dict[str, list[int]] = {}
+    for i, h in enumerate(headings):
+        by_hs4.setdefault(h[:4], []).append(i)
+    for group in by_hs4.values():
+        pairs.update((i, j) for i in group for j in group if i != j)
+    for a, b in table:
+        ins = [i for i, h in enumerate(headings) if h.startswith(a)]
+        outs = [j for j, h in enumerate(headings) if h.startswith(b)]
+        pairs.update((i, j) for i in ins for j in outs if i != j)
+    frame = pd.DataFrame(sorted(pairs), columns=["in", "out"], dtype="int64")
+    return frame

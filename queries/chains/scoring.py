@@ -12,8 +12,9 @@ from typing import Mapping
 
 import pandas as pd
 
-from queries.chains.links import closeness
+from queries.chains.links import MEASURE_NAMES, QUANTITY, closeness
 from queries.reference import (
+    CHAIN_COVER_FACTOR,
     CHAIN_FULL_MARKUP,
     DEFENCE_CATEGORIES,
     FRONT_THRESHOLDS,
@@ -23,7 +24,14 @@ from queries.reference import (
 )
 from queries.shipments import company_table, require_columns
 
-__all__ = ["PartyFacts", "defence_entities", "party_facts", "score_chain"]
+__all__ = ["REASON_CODES", "PartyFacts", "defence_entities", "party_facts", "score_chain"]
+
+# Every code a chain's ``reasons`` may carry, in the order they appear; docs/methodology.md
+# explains each (tests/test_methodology.py keeps the two in step).
+REASON_CODES: tuple[str, ...] = (
+    "QTY_MATCH", "LAG", "SPLIT", "CONSOLIDATED", "HS_MISMATCH", "CHPL", "DEFENCE_BUYER",
+    "LISTED_BUYER", "YOUNG_INTERMEDIARY", "DORMANT_INTERMEDIARY", "MARKUP",
+)
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,19 @@ def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, facts: PartyFacts, wi
     ratio, worst, lag = float(f["quantity_ratio"]), float(f["worst_dev"]), int(f["max_lag_days"])
     parts = {"quantity": float(closeness(worst, tolerance)),
              "lag": max(0.0, 1.0 - lag / max(window_days, 1))}
-    reasons = [f"QTY_MATCH(ratio={ratio:.2f})", f"LAG(days={lag})"]
+    measure = MEASURE_NAMES.get(int(f.get("measure", QUANTITY)), "quantity")
+    # which measure matched, when it was not the quantity in one unit on both sides
+    reasons = [f"QTY_MATCH(ratio={ratio:.2f})" if measure == "quantity"
+               else f"QTY_MATCH(ratio={ratio:.2f},measure={measure})", f"LAG(days={lag})"]
+    if int(f.get("split_out", 1)) > 1:
+        reasons.append(f"SPLIT(out={int(f['split_out'])})")
+    if int(f.get("merged_in", 1)) > 1:
+        reasons.append(f"CONSOLIDATED(in={int(f['merged_in'])})")
+    covers = [c.split(":") for c in str(f.get("covers") or "").split(";") if c]
+    if covers:
+        # goods declared under another heading on the way: weaker evidence than the same one
+        parts["quantity"] *= CHAIN_COVER_FACTOR
+        reasons += [f"HS_MISMATCH(in={i},out={o})" for i, o in covers]
     tier, parts["chpl"] = chpl_tier_strength(hs6)
     if tier:
         reasons.append(f"CHPL(tier={tier})")

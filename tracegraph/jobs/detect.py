@@ -70,6 +70,7 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
                   min_score: float = CHAIN_MIN_SCORE,
                   destinations: Iterable[str] = DESTINATIONS,
                   defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
+                  same_heading_only: bool = False,
                   write: bool = True, frames: dict | None = None,
                   progress: Progress | None = None) -> ChainResult:
     """Find transshipment chains in the graph; store their links and roles.
@@ -91,7 +92,7 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
     result = _chains(frames, hs_prefix=hs_prefix, window_days=window_days,
                      tolerance=tolerance, min_score=min_score,
                      destinations=tuple(destinations), defence_codes=tuple(defence_codes),
-                     data_start=records_start(graph))
+                     same_heading_only=same_heading_only, data_start=records_start(graph))
     step(2)
     if write:
         writer = GraphWriter(graph)
