@@ -51,7 +51,7 @@ import pyarrow.csv as pcsv
 from graph import GraphError, server
 from graph.schema import ensure_schema, node, rel, schema_statements
 from graph.store import DEFAULT_BATCH, GraphWriter
-from loaders.columns import LINE_NUMBER, RESOLVED
+from loaders.columns import LINE_NUMBER, RESERVED_PROPERTIES, RESOLVED, extra_property
 
 __all__ = ["BulkWriter", "BulkLoadRefused", "bulk_refusal"]
 
@@ -286,7 +286,7 @@ class BulkWriter:
         the properties."""
         extras = [c for c in frame.columns if c not in _STRUCTURAL and c not in _KNOWN]
         for name in extras:
-            if not _PLAIN_NAME.match(str(name)) or name == "id":
+            if not _PLAIN_NAME.match(str(name)):
                 raise _Unsupported(f"column name {name!r}")
         names = [f":ID({node('Shipment')})", "id"]
         arrays = [pa.array(np.arange(first, first + len(frame), dtype=np.int64)),
@@ -298,7 +298,9 @@ class BulkWriter:
             kind = _neo4j_type(array)
             if kind is None:
                 continue
-            names.append(f"{column}{kind}")
+            # a column named like a property the graph sets itself goes under src_<name>
+            prop = extra_property(column) if column in RESERVED_PROPERTIES else column
+            names.append(f"{prop}{kind}")
             arrays.append(array)
         return pa.Table.from_arrays(arrays, names=names)
 

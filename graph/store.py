@@ -18,7 +18,7 @@ import pandas as pd
 
 from graph.connection import Graph
 from graph.schema import node, rel
-from loaders.columns import RESOLVED
+from loaders.columns import RESERVED_PROPERTIES, RESOLVED, extra_property
 
 __all__ = ["GraphWriter", "records", "column_values", "trade_summaries"]
 
@@ -92,6 +92,14 @@ def records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[d
 def _props(row: dict, keys: Iterable[str]) -> dict:
     # `SET n += {k: null}` would delete k: pass only what the row knows
     return {k: row[k] for k in keys if row.get(k) not in (None, "", [])}
+
+
+def _safe_keys(props: dict) -> dict:
+    """``props`` with any key the graph sets itself (``id``, ``names``...) renamed
+    ``src_<key>``: a column of a file never overwrites a node's key or its names."""
+    if RESERVED_PROPERTIES.isdisjoint(props):
+        return props
+    return {extra_property(k) if k in RESERVED_PROPERTIES else k: v for k, v in props.items()}
 
 
 def _batches(rows: list, size: int) -> Iterator[list]:
@@ -220,7 +228,7 @@ class GraphWriter:
             if not r["entity_id"]:
                 continue
             names = sorted({n for n in (r["names"] or []) if n} | ({r["name"]} if r["name"] else set()))
-            props = _props(r, keys)
+            props = _safe_keys(_props(r, keys))
             if r["from_registry"]:
                 props["in_registry"] = True
             rows.append({"id": r["entity_id"], "name": r["name"], "names": names,
@@ -368,7 +376,8 @@ class GraphWriter:
             columns[c] = [None if v == "" or v == [] else v for v in column_values(frame, c)]
         if extras:
             lists = [column_values(frame, c) for c in extras]
-            columns["extra"] = [{k: v for k, v in zip(extras, row) if v not in (None, "", [])}
+            names = [extra_property(c) if c in RESERVED_PROPERTIES else c for c in extras]
+            columns["extra"] = [{k: v for k, v in zip(names, row) if v not in (None, "", [])}
                                 for row in zip(*lists)]
         if len(keep) < len(ids):
             columns = {k: [v[i] for i in keep] for k, v in columns.items()}
@@ -424,6 +433,18 @@ class GraphWriter:
             summary = tx.run(query, source_id=source_id, **part).consume()
             created += summary.counters.nodes_created
         return created
+
+    def shipment_records(self, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Which of ``ids`` the graph holds: ``{id: (record_digest, source)}`` (for
+        loaders.accounting.RecordLedger; a shipment of an older load has no digest)."""
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for batch in _batches(list(ids), 10_000):
+            for row in self.graph.read(
+                    f"UNWIND $ids AS id MATCH (s:{node('Shipment')} {{id: id}}) "
+                    "RETURN s.id AS id, s.record_digest AS digest, s.source AS source",
+                    {"ids": batch}):
+                found[row["id"]] = (row["digest"], row["source"])
+        return found
 
     def _provenance(self, var: str) -> str:
         # one FROM_SOURCE per (node, file), carrying the first row that named the node

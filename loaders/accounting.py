@@ -1,16 +1,20 @@
 """File accounting: open the input files, plan their load, stream checked chunks, count rows.
 
-Counting (per file): ``rows_read = rows_loaded + rows_rejected`` always. A row is read when
-the reader hands it over (blank lines and rows whose cells are all empty are not rows). An
-exact duplicate of an earlier row of the same file counts as loaded and in
-``rows_duplicate``; it is handed on once, so the rows handed on are
-``rows_loaded - rows_duplicate``.
+Counting (per file): ``rows_read = rows_loaded + rows_rejected`` always (CONTRACT.md). A
+row is read when the reader hands it over (blank lines and rows whose cells are all empty are
+not rows; a record broken over lines is one rejected row); ``lines_read`` counts the file's
+physical lines. An exact duplicate of an earlier row of the same file counts as loaded and in
+``rows_duplicate``; it is handed on once, so the rows handed on (``rows_new``) are
+``rows_loaded - rows_duplicate``: ``rows_read = rows_new + rows_duplicate + rows_rejected``.
+Workbooks count the same per sheet (``sheets``) and list the sheets not read.
 
 Rejects: rows that fail are written, as the chunks go, to ``rejects_path``: the original
-columns as the file had them, ``line_number`` and ``reject_reason``. With a report file
-the rejects go beside it as ``<input stem>.rejects.csv``; without one, into the current
-directory under that name (:func:`rejects_path_for`). No rejects, no file
-(``rejects_path`` in the report is then null).
+columns as the file had them (verbatim: a fixed rejects file loads again), ``line_number``,
+``reject_reason`` and, for a workbook, ``sheet``. The folder is chosen by the caller (beside
+the report, or a run folder); the name is ``<input stem>.rejects.csv``, or
+``<stem>.rejects-2.csv``, ``-3``... when that name is taken by an existing file, an input or
+another file of the run: a rejects file never overwrites anything (:func:`rejects_path_for`).
+No rejects, no file (``rejects_path`` in the report is then null).
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ from typing import Any
 import pandas as pd
 
 from loaders import LoaderError
-from loaders.columns import INPUT_TABLES, LINE_NUMBER, REJECT_REASON
+from loaders.columns import INPUT_TABLES, LINE_NUMBER, RECORD_DIGEST, REJECT_REASON, SHEET
+from loaders.ids import record_digests, shipment_ids
 from loaders.profiles import Profile, load_profile
 from loaders.read import (
     DEFAULT_CHUNK_ROWS,
@@ -42,10 +47,17 @@ __all__ = [
     "plan_load",
     "order_for_load",
     "rejects_path_for",
+    "check_writable",
+    "source_name",
+    "RecordLedger",
     "load_report_entry",
     "KINDS",
     "LOAD_ORDER",
 ]
+
+_COUNTERS = ("rows_read", "rows_loaded", "rows_rejected", "rows_duplicate")
+# what a shipment's content is, for telling a record loaded again from another under its id
+_CONTENT = tuple(c for c in INPUT_TABLES["shipments"].columns if c not in ("record_id", "source"))
 
 KINDS = ("shipments", "companies", "officers", "watchlist", "ftm")
 # Registry companies first, so trade parties and listings resolve onto them; FtM files
@@ -69,6 +81,73 @@ class CanonicalChunk:
     source_name: str = ""
 
 
+def source_name(path: str | os.PathLike) -> str:
+    """What a file is called as a source when its rows name none: its folder and name
+    (``y2023/shipments.csv``), so that two files of one name in two folders are two sources,
+    whichever folder the load runs from.
+
+    >>> source_name("/data/y2023/shipments.csv")
+    'y2023/shipments.csv'
+    """
+    resolved = Path(os.path.abspath(path))
+    return f"{resolved.parent.name}/{resolved.name}" if resolved.parent.name else resolved.name
+
+
+class RecordLedger:
+    """The shipments of a load by id, to catch a record id taken by other content.
+
+    A shipment id is a (source, record id) pair. The same id with the same content
+    (:func:`loaders.ids.record_digests`) is the same record loaded again; with other content
+    it is a conflict: the later row is rejected, naming the source that holds the id.
+    ``lookup(ids)``, when given, says which ids the graph holds already:
+    ``{id: (digest or None, source)}`` (a digest of None, from an older load, is taken as
+    the same record).
+    """
+
+    def __init__(self, lookup=None):
+        self.lookup = lookup
+        # an id's 64 bits -> its digest's 64 bits (bit 64 set; 0: unknown) << 20 | source
+        # number: ~100 bytes an id, so a million-row load holds ~100 MB here
+        self._seen: dict[int, int] = {}
+        self._sources: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def _source(self, name) -> int:
+        name = str(name)
+        number = self._numbers.get(name)
+        if number is None:
+            if len(self._sources) >= 1 << 20:
+                raise LoaderError("more than a million sources in one load")
+            number = self._numbers[name] = len(self._sources)
+            self._sources.append(name)
+        return number
+
+    def _entry(self, digest: str | None, source) -> int:
+        value = 0 if digest is None else int(digest[:16], 16) | 1 << 64
+        return value << 20 | self._source(source)
+
+    def claim(self, ids: list[str], digests: list[str], sources: list) -> list[str | None]:
+        """Per row: None when the row may load, else the source already holding its id."""
+        keys = [int(i[3:19], 16) for i in ids]  # "sh-" and the sha1's first 64 bits
+        if self.lookup is not None:
+            unknown = [i for i, k in zip(ids, keys) if k not in self._seen]
+            if unknown:
+                for sid, (digest, source) in self.lookup(list(set(unknown))).items():
+                    self._seen[int(sid[3:19], 16)] = self._entry(digest, source)
+        out: list[str | None] = []
+        mask = (1 << 20) - 1
+        for key, digest, source in zip(keys, digests, sources):
+            prev = self._seen.get(key)
+            if prev is None:
+                self._seen[key] = self._entry(digest, source)
+                out.append(None)
+                continue
+            held = prev >> 20
+            same = held == 0 or held == int(digest[:16], 16) | 1 << 64
+            out.append(None if same else self._sources[prev & mask])
+        return out
+
+
 class FileLoad:
     """One input file being loaded: what it is, its counters, and its chunks (one pass).
 
@@ -81,10 +160,12 @@ class FileLoad:
     """
 
     def __init__(self, source: TableSource, kind: str, profile: Profile, chunk_rows: int,
-                 rejects_path: Path | None = None, display_path: str | None = None):
+                 rejects_path: Path | None = None, display_path: str | None = None,
+                 ledger: RecordLedger | None = None):
         self.source = source
         self.path = source.path
         self.display_path = display_path or str(source.path)
+        self.source_name = source_name(source.path)
         self.kind = kind
         self.profile = profile
         self.chunk_rows = chunk_rows
@@ -93,6 +174,8 @@ class FileLoad:
         self.rows_loaded = 0
         self.rows_rejected = 0
         self.rows_duplicate = 0
+        self.by_sheet: dict[str, dict[str, int]] = {}
+        self.ledger = ledger
         self.rejects_written = False
         self.finished = False
         self._started = False
@@ -102,8 +185,9 @@ class FileLoad:
         return self.source.sha256
 
     @property
-    def source_name(self) -> str:
-        return self.path.name
+    def lines_read(self) -> int:
+        """Physical lines of the file read so far (header and blank lines included)."""
+        return self.source.lines_read
 
     def __repr__(self) -> str:
         return (f"FileLoad({self.display_path!r}, kind={self.kind!r}, read={self.rows_read}, "
@@ -114,8 +198,6 @@ class FileLoad:
         if self._started:
             raise LoaderError(f"{self.display_path}: chunks() can be consumed only once")
         self._started = True
-        if self.rejects_path and self.rejects_path.exists():
-            self.rejects_path.unlink()  # a previous run's rejects would mislead
         if self.kind == "ftm":
             yield from self._ftm_chunks()
         else:
@@ -131,17 +213,22 @@ class FileLoad:
         for raw in self.source.chunks(self.chunk_rows):
             mapped, reasons = prof.apply(raw.frame, self.kind)
             checked = validator.check(mapped, reasons, raw.digests)
+            rows, taken = checked.rows, raw.frame.iloc[:0]
+            if self.kind == "shipments" and len(rows):
+                rows, taken = self._claim(rows, raw.frame)
             rejects = raw.frame[checked.rejected].copy()
             rejects[REJECT_REASON] = checked.reasons[checked.rejected].to_numpy()
-            if len(raw.broken):
-                rejects = pd.concat([rejects, raw.broken], ignore_index=True)
+            if len(raw.broken) or len(taken):
+                rejects = pd.concat([rejects, raw.broken, taken], ignore_index=True)
                 rejects = rejects.sort_values(LINE_NUMBER, kind="stable")
             rejects = rejects.reset_index(drop=True)
-            n_rejected = int(checked.rejected.sum()) + len(raw.broken)
-            self._count(len(raw), len(raw.frame) - int(checked.rejected.sum()), n_rejected,
-                        checked.duplicates)
+            if raw.sheet is not None:
+                rejects[SHEET] = raw.sheet
+            n_rejected = len(rejects)
+            self._count(len(raw), len(raw) - n_rejected, n_rejected, checked.duplicates,
+                        raw.sheet)
             self._write_rejects(rejects)
-            chunk = CanonicalChunk(self.kind, checked.rows, rejects, self.source_name)
+            chunk = CanonicalChunk(self.kind, rows, rejects, self.source_name)
             del mapped, reasons, checked, rejects
             yield chunk
             # dropped before the next chunk is read, so that one chunk at a time is held
@@ -179,18 +266,44 @@ class FileLoad:
             self._write_rejects(rejects)
             yield CanonicalChunk(part.kind, rows, rejects, self.source_name)
 
-    def _count(self, read: int, loaded: int, rejected: int, duplicates: int) -> None:
+    def _count(self, read: int, loaded: int, rejected: int, duplicates: int,
+               sheet: str | None = None) -> None:
         self.rows_read += read
         self.rows_loaded += loaded
         self.rows_rejected += rejected
         self.rows_duplicate += duplicates
         assert self.rows_read == self.rows_loaded + self.rows_rejected
+        if sheet is not None:
+            counts = self.by_sheet.setdefault(sheet, dict.fromkeys(_COUNTERS, 0))
+            for key, n in zip(_COUNTERS, (read, loaded, rejected, duplicates)):
+                counts[key] += n
+
+    def _claim(self, rows: pd.DataFrame, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Shipment ids and content digests onto ``rows``; rows whose id another source (or
+        another row of this one) holds with other content come back apart, as rejects in the
+        file's own columns."""
+        rows = rows.copy()
+        rows["shipment_id"] = shipment_ids(rows["record_id"].tolist(), rows["source"].tolist())
+        rows[RECORD_DIGEST] = record_digests(rows, _CONTENT)
+        if self.ledger is None:
+            return rows, raw.iloc[:0]
+        holders = self.ledger.claim(rows["shipment_id"].tolist(), rows[RECORD_DIGEST].tolist(),
+                                    rows["source"].tolist())
+        bad = pd.notna(pd.Series(holders, dtype=object)).to_numpy()
+        if not bad.any():
+            return rows, raw.iloc[:0]
+        reasons = {line: f"record id '{rid}' already loaded from '{holder}' with other content"
+                   for line, rid, holder in zip(rows[LINE_NUMBER][bad], rows["record_id"][bad],
+                                                (h for h in holders if h is not None))}
+        taken = raw[raw[LINE_NUMBER].isin(reasons)].copy()
+        taken[REJECT_REASON] = taken[LINE_NUMBER].map(reasons)
+        return rows[~bad].reset_index(drop=True), taken
 
     def _write_rejects(self, rejects: pd.DataFrame) -> None:
         if self.rejects_path is None or rejects.empty:
             return
-        self.rejects_path.parent.mkdir(parents=True, exist_ok=True)
-        rejects.to_csv(self.rejects_path, mode="a" if self.rejects_written else "w",
+        # "x" on the first write: never onto a file that appeared since the name was chosen
+        rejects.to_csv(self.rejects_path, mode="a" if self.rejects_written else "x",
                        header=not self.rejects_written, index=False, encoding="utf-8")
         self.rejects_written = True
 
@@ -201,6 +314,8 @@ def read_file(
     profile: str | os.PathLike | Profile | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     rejects_path: str | os.PathLike | None = None,
+    sheet: str | None = None,
+    ledger: RecordLedger | None = None,
 ) -> FileLoad:
     """Open one input file and say what it is; its rows stream from ``FileLoad.chunks()``.
 
@@ -215,6 +330,8 @@ def read_file(
     chunk_rows : rows per chunk.
     rejects_path : where to write rejected rows (see :func:`rejects_path_for`); None keeps
         them in the chunks only.
+    sheet : a workbook's one worksheet to read (default: every sheet with the file's header).
+    ledger : the load's shipments by id (:class:`RecordLedger`), shared by its files.
 
     Raises
     ------
@@ -228,18 +345,18 @@ def read_file(
     prof = load_profile(profile)
     source = open_table(
         path, format="ftm" if kind == "ftm" else None,
-        delimiter=prof.delimiter, encoding=prof.encoding,
+        delimiter=prof.delimiter, encoding=prof.encoding, sheet=sheet,
     )
     if source.format == "ftm":
         if kind not in (None, "ftm"):
             raise UnknownKind(path, f"a FollowTheMoney entity file, not a {kind} table")
-        return FileLoad(source, "ftm", prof, chunk_rows, rejects_path, str(path))
+        return FileLoad(source, "ftm", prof, chunk_rows, rejects_path, str(path), ledger)
     if kind is not None and prof.kind is not None and kind != prof.kind:
         raise UnknownKind(path, f"the profile {prof.name} is for {prof.kind}, not {kind}")
     columns = prof.output_columns(source.columns)
     kind = kind or prof.kind or detect_kind(columns, path)
     _check_columns(path, kind, columns, prof)
-    return FileLoad(source, kind, prof, chunk_rows, rejects_path, str(path))
+    return FileLoad(source, kind, prof, chunk_rows, rejects_path, str(path), ledger)
 
 
 def _check_columns(path, kind: str, columns: set[str], prof: Profile) -> None:
@@ -252,20 +369,40 @@ def _check_columns(path, kind: str, columns: set[str], prof: Profile) -> None:
         raise UnknownKind(path, f"not a {kind} file: no column for {', '.join(missing)}{hint}")
 
 
-def rejects_path_for(input_path: str | os.PathLike, report_path: str | os.PathLike | None = None
-                     ) -> Path:
-    """``<stem>.rejects.csv`` beside the report, or in the current directory without one.
+def rejects_path_for(input_path: str | os.PathLike, folder: str | os.PathLike,
+                     taken: Iterable[Path] = ()) -> Path:
+    """``<stem>.rejects.csv`` in ``folder``, or ``<stem>.rejects-2.csv``, ``-3``... when that
+    name is an existing file or among ``taken`` (inputs, other rejects of the run).
 
-    >>> str(rejects_path_for("data/shipments.csv.gz", "out/report.json"))
-    'out/shipments.rejects.csv'
+    >>> str(rejects_path_for("data/shipments.csv.gz", "/nonexistent/out"))
+    '/nonexistent/out/shipments.rejects.csv'
     """
     name = Path(input_path).name
-    for suffix in (".gz",):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
     stem = Path(name).stem or name
-    folder = Path(report_path).parent if report_path else Path.cwd()
-    return folder / f"{stem}.rejects.csv"
+    taken = {Path(os.path.abspath(t)) for t in taken}
+    target, n = Path(folder) / f"{stem}.rejects.csv", 2
+    while Path(os.path.abspath(target)) in taken or os.path.lexists(target):
+        target, n = Path(folder) / f"{stem}.rejects-{n}.csv", n + 1
+    return target
+
+
+def check_writable(folder: str | os.PathLike, what: str) -> Path:
+    """Create ``folder`` if needed and make sure files can be written in it, before anything
+    is loaded; LoaderError in one line otherwise."""
+    folder = Path(folder)
+    blocker = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise LoaderError(f"cannot write the {what} in {folder}: {blocker} is a file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise LoaderError(f"cannot create the {what} folder {folder}: "
+                          f"{error.strerror or error}") from None
+    if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+        raise LoaderError(f"cannot write the {what} in {folder}: not a writable folder")
+    return folder
 
 
 def order_for_load(loads: Iterable[FileLoad]) -> list[FileLoad]:
@@ -279,28 +416,43 @@ def plan_load(
     profile: str | os.PathLike | Profile | None = None,
     report_path: str | os.PathLike | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    rejects_dir: str | os.PathLike | None = None,
+    sheet: str | None = None,
+    ledger: RecordLedger | None = None,
 ) -> list[FileLoad]:
     """Open every file (so an unreadable one stops the load before anything is written),
-    give each its rejects path (two inputs with one stem get ``-2``, ``-3``...), and put
-    them in loading order."""
+    give each its rejects path, and put them in loading order.
+
+    Rejects go to ``rejects_dir``, else beside the report; with neither, they stay in the
+    chunks (no file is written: a library call never litters the current directory). That
+    folder (and the report's) is checked writable first. No rejects file takes the name of an
+    input or of an existing file (:func:`rejects_path_for`). One ``ledger`` (a new one by
+    default) catches a record id taken by other content across the files.
+    """
     prof = load_profile(profile)
+    if report_path:
+        check_writable(Path(report_path).parent, "report")
+    folder = rejects_dir or (Path(report_path).parent if report_path else None)
+    if folder is not None:
+        check_writable(folder, "rejects")
+    ledger = ledger if ledger is not None else RecordLedger()
     loads = []
-    taken: set[Path] = set()
+    taken: set[Path] = {Path(p) for p in paths}
     for path in paths:
-        target = rejects_path_for(path, report_path)
-        n = 2
-        while target in taken:
-            target = target.with_name(target.name.replace(".rejects.csv", f"-{n}.rejects.csv"))
-            n += 1
+        target = None if folder is None else rejects_path_for(path, folder, taken)
         taken.add(target)
         loads.append(read_file(path, kind=kind, profile=prof, chunk_rows=chunk_rows,
-                               rejects_path=target))
+                               rejects_path=target, sheet=sheet, ledger=ledger))
     return order_for_load(loads)
 
 
 def load_report_entry(file_load: FileLoad) -> dict[str, Any]:
-    """The load report's entry for one file (CONTRACT.md), with a few extra keys."""
-    return {
+    """The load report's entry for one file (CONTRACT.md), with a few extra keys:
+    ``lines_read`` (physical lines), ``rows_new`` (loaded, not duplicates), ``source`` (the
+    source name of its rows when they name none), ``status`` (``loaded``, ``partial``: the
+    load stopped inside the file, its counts say how far it got; ``not started``) and, for a
+    workbook, ``sheets`` (the counts per sheet read) and ``skipped_sheets`` (with reasons)."""
+    entry = {
         "path": file_load.display_path,
         "kind": file_load.kind,
         "rows_read": file_load.rows_read,
@@ -310,4 +462,15 @@ def load_report_entry(file_load: FileLoad) -> dict[str, Any]:
         "rejects_path": str(file_load.rejects_path) if file_load.rejects_written else None,
         "profile": file_load.profile.name,
         "sha256": file_load.sha256,
+        "lines_read": file_load.lines_read,
+        "rows_new": file_load.rows_loaded - file_load.rows_duplicate,
+        "source": file_load.source_name,
+        "status": ("loaded" if file_load.finished else
+                   "partial" if file_load.rows_read or file_load.lines_read else "not started"),
     }
+    if file_load.source.format == "xlsx":
+        entry["sheets"] = [{"sheet": name, **counts}
+                           for name, counts in file_load.by_sheet.items()]
+        entry["skipped_sheets"] = [{"sheet": name, "reason": reason}
+                                   for name, reason in file_load.source.skipped_sheets]
+    return entry

@@ -17,12 +17,37 @@ __all__ = [
     "RESOLVED",
     "REJECT_REASON",
     "LINE_NUMBER",
+    "SHEET",
+    "EXTRA_PREFIX",
+    "RECORD_DIGEST",
+    "RESERVED_PROPERTIES",
+    "extra_property",
     "WATCHLIST_ENTITY_COLUMNS",
     "kind_columns",
 ]
 
 REJECT_REASON = "reject_reason"
 LINE_NUMBER = "line_number"
+SHEET = "sheet"  # the worksheet of a workbook's rejected row, in its rejects file
+# a shipment's content fingerprint (loaders.ids.record_digests), kept on the node so that a
+# record id arriving again with other content is told apart from a plain reload
+RECORD_DIGEST = "record_digest"
+
+# An input's columns beyond its kind's are kept as properties under this prefix, so that no
+# column (``id``, ``names``, ``registry_names``...) can overwrite a property of the graph's own
+EXTRA_PREFIX = "src_"
+# properties the graph layer sets itself: a frame column of that name is written under
+# ``src_<name>`` there too (graph.store, graph.bulk), whoever made the frame
+RESERVED_PROPERTIES = frozenset({"id", "names", "registry_names", "in_registry", "loaded_at"})
+
+
+def extra_property(column: str) -> str:
+    """The property name of an extra input column: always ``src_`` + the column's name.
+
+    >>> extra_property("id"), extra_property("carrier")
+    ('src_id', 'src_carrier')
+    """
+    return f"{EXTRA_PREFIX}{column}"
 
 
 @dataclass(frozen=True)

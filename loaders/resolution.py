@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from loaders import LoaderError
-from loaders.columns import INPUT_TABLES, LINE_NUMBER, RESOLVED, WATCHLIST_ENTITY_COLUMNS
+from loaders.columns import (INPUT_TABLES, LINE_NUMBER, RECORD_DIGEST, RESOLVED,
+                             WATCHLIST_ENTITY_COLUMNS, extra_property)
 from loaders.memo import memo_map
 from loaders.validate import OWNER_ROLES, tidy_frame
 
@@ -65,10 +66,9 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
 
 
 def _add_extras(frame: pd.DataFrame, extras: pd.DataFrame) -> None:
-    """The file's extra columns beside the resolved ones (a resolved column wins its name)."""
+    """The file's extra columns beside the resolved ones, as ``src_<column>`` (no graph key)."""
     for column in extras.columns:
-        if column not in frame.columns:
-            _set(frame, column, _none(extras[column].to_numpy(dtype=object)))
+        _set(frame, extra_property(column), _none(extras[column].to_numpy(dtype=object)))
 
 
 def _objects(values: Any, n: int) -> np.ndarray:
@@ -219,9 +219,7 @@ class Resolution:
         _set(out, "name_key", memo_map(pd.Series(out["name"], dtype=object), name_key))
         out["from_registry"] = from_registry
         if extras is not None and not extras.empty:
-            for name in extras.columns:
-                if name not in out.columns:
-                    _set(out, name, _none(extras[name].to_numpy(dtype=object)))
+            _add_extras(out, extras)
         out[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         for i, eid in enumerate(ids):
             self._new_names(eid, names[i])
@@ -527,11 +525,9 @@ class Resolution:
                                country=countries_u[j], tax_id=idents_u[j])
                 companies.append(row)
         record_id = _col(rows, "record_id")
-        source = _col(rows, "source")
-        ship = _frame({
-            "shipment_id": shipment_ids(record_id, source),
-            "record_id": record_id,
-        })
+        ids = (rows["shipment_id"].tolist() if "shipment_id" in rows  # the loader's RecordLedger
+               else shipment_ids(record_id, _col(rows, "source")))
+        ship = _frame({"shipment_id": ids, "record_id": record_id})
         for column in RESOLVED["shipments"][2:]:
             if column in ("exporter_entity_id", "importer_entity_id"):
                 _set(ship, column, resolved[column.split("_")[0]])
@@ -539,7 +535,10 @@ class Resolution:
                 ship[column] = rows[column].to_numpy(dtype=float) if column in rows else np.nan
             else:
                 _set(ship, column, _col(rows, column))
-        _add_extras(ship, self._extras(rows, set(INPUT_TABLES["shipments"].columns) | {"hs6"}))
+        if RECORD_DIGEST in rows:
+            _set(ship, RECORD_DIGEST, rows[RECORD_DIGEST].to_numpy(dtype=object))
+        used = set(INPUT_TABLES["shipments"].columns) | {"hs6", "shipment_id", RECORD_DIGEST}
+        _add_extras(ship, self._extras(rows, used))
         ship[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         frames = {"shipments": ship}
         if companies:

@@ -72,7 +72,7 @@ def test_loading_twice_changes_nothing(clean_graph, world, tmp_path, monkeypatch
 def test_unreadable_file_stops_with_one_line_and_keeps_earlier_loads(clean_graph, world,
                                                                      tmp_path, monkeypatch):
     paths, _ = world
-    monkeypatch.chdir(tmp_path)  # rejects files land in the working directory
+    monkeypatch.chdir(tmp_path)
     assert CliRunner().invoke(cli, ["load", str(paths.companies)]).exit_code == 0
     before = clean_graph.stats()
     junk = tmp_path / "junk.csv"

@@ -73,7 +73,7 @@ def test_ru_customs_fixture(tmp_path):
     assert (first["exporter_country"], first["importer_country"], first["reporter"]) == ("KG", "RU", "RU")
     assert first["importer_id"] == "7760181590" and first["origin_country"] == "CN"
     assert first["Таможенный пост"] == "Бишкекский таможенный пост"
-    assert first["source"] == "ru_customs_sample.csv"
+    assert first["source"] == "fixtures/ru_customs_sample.csv"  # folder and name
     by_line = rows.set_index("line_number")
     assert by_line.loc[3, "origin_country"] == "TW"          # Тайвань (Китай)
     assert by_line.loc[6, "quantity"] == 150_000.0            # 150 000
@@ -251,14 +251,18 @@ def test_one_load_resolves_across_files_in_kind_order(small_world):
 
 
 def test_rejects_paths(tmp_path):
-    assert rejects_path_for("data/ship.csv.gz", tmp_path / "r.json") == tmp_path / "ship.rejects.csv"
-    assert rejects_path_for("ship.xlsx") == Path.cwd() / "ship.rejects.csv"
+    assert rejects_path_for("data/ship.csv.gz", tmp_path) == tmp_path / "ship.rejects.csv"
+    # an existing file or an input of the run is never the rejects file
+    _write(tmp_path / "ship.rejects.csv", "kept\n")
+    assert rejects_path_for("ship.xlsx", tmp_path) == tmp_path / "ship.rejects-2.csv"
+    assert rejects_path_for("ship.xlsx", tmp_path, [tmp_path / "ship.rejects-2.csv"]) == \
+        tmp_path / "ship.rejects-3.csv"
     a = _write(tmp_path / "a" / "x.csv", "name,country,registration_number\nA,RU,\n") if (
         tmp_path / "a").mkdir() is None else None
     b = _write(tmp_path / "b" / "x.csv", "name,country,registration_number\nB,RU,\n") if (
         tmp_path / "b").mkdir() is None else None
     loads = plan_load([a, b], report_path=tmp_path / "report.json")
-    assert [load.rejects_path.name for load in loads] == ["x.rejects.csv", "x-2.rejects.csv"]
+    assert [load.rejects_path.name for load in loads] == ["x.rejects.csv", "x.rejects-2.csv"]
     for load in loads:
         _consume(load)
         assert load.rows_rejected == 1 and load.rejects_path.exists()

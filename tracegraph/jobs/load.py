@@ -1,8 +1,15 @@
 """Load files into the graph: loaders' resolved frames in, batched writes, summaries rebuilt.
 
-Every file is opened before anything is written, so an unreadable file stops the load with
-one line and nothing half-done. Files already loaded in an earlier run stay loaded; loading
-a file again changes nothing.
+Every file is opened (and the report's and rejects' folders checked) before anything is
+written, so an unreadable file stops the load with one line and nothing written. Files
+already loaded in an earlier run stay loaded; loading a file again changes nothing.
+
+A load that fails inside a file (an unreadable stretch, a server error) is not rolled back:
+what was read before the failure is written, the file's entry in the report says
+``"status": "partial"`` with its counts so far, its Source node carries those counts and
+``status: "partial"``, and the report (``"status": "failed"``, ``error``) is written all the
+same. Loading the file again completes it: its rows already in the graph are the same
+records and change nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +28,8 @@ from graph.connection import Graph
 from graph.store import DEFAULT_BATCH, GraphWriter
 from graph.views import registry_companies
 from loaders.ids import make_id
+from loaders import LoaderError
+from loaders.accounting import RecordLedger
 from loaders.mirrors import MIRROR_COLUMNS
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver
@@ -92,7 +101,6 @@ class _Load:
                        if use_bulk else GraphWriter(graph, batch_size=batch_size,
                                                     parallel=parallel))
         self.resolution = Resolution(_seed_resolver(graph))
-        self.files: list[dict] = []
 
     def _timed(self, label: str, fn, *args):
         mark = time.perf_counter()
@@ -102,23 +110,27 @@ class _Load:
             self.timings[label] += time.perf_counter() - mark
 
     def file(self, pipe: WriterThread, load, source_tags: dict, progress) -> None:
-        """Read, check and resolve one file chunk by chunk; hand the writes to ``pipe``."""
+        """Read, check and resolve one file chunk by chunk; hand the writes to ``pipe``.
+        The Source node gets its counts and status however the file ends."""
         source_id = make_id("source", load.display_path)
         pipe.submit("write", self.writer.write_source, source_id, {
             "name": load.source_name, "path": str(Path(load.display_path).resolve()),
             **source_tags})
-        chunks = load.chunks()
-        while (chunk := self._timed("read_check", next, chunks, None)) is not None:
-            frames = self._timed("resolve", self.resolution.to_resolved, chunk)
-            if frames:
-                pipe.submit("write", self.writer.write, frames, source_id)
-            if progress:
-                progress(load.display_path, load.rows_read, 0)
-        pipe.submit("write", self.writer.write_source, source_id, {
-            "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
-            "rows_loaded": load.rows_loaded, "rows_rejected": load.rows_rejected,
-        })
-        self.files.append(load_report_entry(load))
+        try:
+            chunks = load.chunks()
+            while (chunk := self._timed("read_check", next, chunks, None)) is not None:
+                frames = self._timed("resolve", self.resolution.to_resolved, chunk)
+                if frames:
+                    pipe.submit("write", self.writer.write, frames, source_id)
+                if progress:
+                    progress(load.display_path, load.rows_read, load.source.bytes_read)
+        finally:
+            pipe.submit("write", self.writer.write_source, source_id, {
+                "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
+                "rows_loaded": load.rows_loaded, "rows_rejected": load.rows_rejected,
+                "lines_read": load.lines_read,
+                "status": "loaded" if load.finished else "partial",
+            })
 
     def all_files(self, source_tags: dict, progress) -> None:
         pipe = WriterThread(self.timings)
@@ -172,14 +184,20 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
                chunk_rows: int = 50_000, source_tags: dict | None = None,
                progress: Callable[[str, int, int], None] | None = None,
                parallel: int = 2, bulk: bool | None = None,
-               echo: Callable[[str], None] | None = None) -> dict:
+               echo: Callable[[str], None] | None = None, sheet: str | None = None,
+               rejects_dir: str | os.PathLike | None = None) -> dict:
     """Load ``paths`` and return the load report (CONTRACT.md "load report").
 
     Parameters
     ----------
     graph : a connected Graph.
     paths, kind, profile : as ``tracegraph load``.
-    report_path : where to write the report JSON; rejects go beside it.
+    report_path : where to write the report JSON, also when the load fails
+        (``"status": "failed"`` and ``error``; else ``"complete"``); rejects go beside it.
+    rejects_dir : where rejects go instead (default: beside the report, else
+        ``TRACEGRAPH_HOME/rejects/<date-time>/``).
+    sheet : of a workbook, the one worksheet to load (default: every sheet with the
+        file's header; the others are listed in the report).
     hs_info : HS6 code -> {"description", "chpl_tier"} for the HSCode nodes.
     batch_size : rows per write transaction.
     parallel : shipment transactions in flight at once (the server works on each with one
@@ -203,27 +221,60 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     says which path the load took: ``"bulk"`` or ``"transactional"``.
     """
     started = time.perf_counter()
-    loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
-                      chunk_rows=chunk_rows)
+    folder = rejects_dir or (None if report_path else _run_rejects_dir())
+    # the graph is asked which record ids it holds already, unless the import builds it anew
+    ledger = RecordLedger()
+    try:
+        loads = plan_load(paths, kind=kind, profile=profile, report_path=report_path,
+                          chunk_rows=chunk_rows, rejects_dir=folder, sheet=sheet, ledger=ledger)
+    except LoaderError as error:
+        # nothing was written; the report says so where it can be written
+        _write_report(report_path, {"status": "failed", "error": str(error), "files": []})
+        raise
     run = _Load(graph, loads, choose_bulk(graph, loads, bulk), batch_size, parallel,
                 chunk_rows, echo)
-    if hs_info:
-        run.writer.write_hs_codes(hs_info.keys(), hs_info)
-    if run.use_bulk:
-        run.writer.begin(run.timings, echo=echo)  # the graph is not needed until the import
-    run.all_files(source_tags or {}, progress)
-    derived = run.derive()
-    stats = graph.stats()["nodes"]
-    run.timings["total"] = time.perf_counter() - started
-    report = {
-        "path": "bulk" if run.use_bulk else "transactional",
-        "files": run.files,
-        "entities": {label: stats[label] for label in _REPORTED_LABELS},
-        "resolution": run.resolution_report(),
-        "derived": derived,
-        "timings": {k: round(v, 3) for k, v in run.timings.items()},
-    }
-    if report_path:
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    if not run.use_bulk:
+        ledger.lookup = run.writer.shipment_records
+    report: dict = {"status": "failed", "path": "bulk" if run.use_bulk else "transactional"}
+    try:
+        if hs_info:
+            run.writer.write_hs_codes(hs_info.keys(), hs_info)
+        if run.use_bulk:
+            run.writer.begin(run.timings, echo=echo)  # the graph is not needed until the import
+        run.all_files(source_tags or {}, progress)
+        report["derived"] = run.derive()
+        stats = graph.stats()["nodes"]
+        report["entities"] = {label: stats[label] for label in _REPORTED_LABELS}
+        report["status"] = "complete"
+    except BaseException as error:
+        report["error"] = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise
+    finally:
+        run.timings["total"] = time.perf_counter() - started
+        report.update({
+            "files": [load_report_entry(load) for load in loads],
+            "resolution": run.resolution_report(),
+            "timings": {k: round(v, 3) for k, v in run.timings.items()},
+        })
+        report.setdefault("entities", {})
+        report.setdefault("derived", {})
+        _write_report(report_path, report)
     return report
+
+
+def _write_report(report_path, report: dict) -> None:
+    if not report_path:
+        return
+    try:
+        Path(report_path).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    except OSError:
+        if report.get("status") != "failed":
+            raise  # a failed load's own error is the one to see
+
+
+def _run_rejects_dir() -> Path:
+    """Rejects of a load without a report: ``TRACEGRAPH_HOME/rejects/<date-time>/``, one
+    folder per run (never the current directory, so no rejects file lands in a work tree)."""
+    from tracegraph.settings import home_dir
+
+    return home_dir() / "rejects" / time.strftime("%Y%m%d-%H%M%S")
