@@ -26,6 +26,7 @@ __all__ = [
     "INVASION_DATE",
     "DESTINATIONS",
     "TRANSIT",
+    "COALITION",
     "DEFENCE_ACTIVITY_CODES",
     "DEFENCE_CATEGORIES",
     "SANCTIONED_CATEGORIES",
@@ -72,6 +73,20 @@ INVASION_DATE = "2022-02-24"
 DESTINATIONS: frozenset[str] = frozenset({"RU", "BY"})
 TRANSIT: frozenset[str] = frozenset(
     {"AE", "AM", "AZ", "GE", "HK", "KG", "KZ", "MN", "RS", "TJ", "TM", "TR", "UZ"}
+)
+
+# The sanctions coalition: countries whose export controls on Russia stop their goods going
+# there, so that goods of their origin reaching Russia through a transit country are the
+# re-exports those controls (and transit-country rules such as Kazakhstan's on EU, US and UK
+# goods) forbid. The set is the United States plus the partner countries the US exempts
+# because they impose substantially similar controls (EAR 15 CFR part 746, supplement no. 3:
+# the EU 27, Australia, Canada, Iceland, Japan, Liechtenstein, New Zealand, Norway, South
+# Korea, Switzerland, Taiwan and the United Kingdom). The canned query
+# coalition-origin-onward-to-russia.cypher defaults to the same list (a test keeps them in step).
+COALITION: frozenset[str] = frozenset(
+    {"AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE",
+     "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK"}
+    | {"US", "AU", "CA", "GB", "IS", "JP", "KR", "LI", "NO", "NZ", "CH", "TW"}
 )
 
 # OKVED / NACE main activities of arms and military-electronics makers: weapons and
@@ -135,6 +150,10 @@ CHAIN_WEIGHTS: dict[str, float] = {
     "buyer": 0.25,
     "young_intermediary": 0.10,
     "markup": 0.05,
+    # goods of COALITION origin (reason COALITION_ORIGIN): a legal fact about the goods, not
+    # evidence that the records form a chain, so it ranks nothing by default; a weight here
+    # would also lift ordinary EU consumer goods towards the threshold.
+    "coalition_origin": 0.0,
 }
 # The threshold the command line applies by default (`tracegraph chains --min-score`).
 CHAIN_MIN_SCORE = 0.5

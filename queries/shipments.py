@@ -216,6 +216,8 @@ def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
         [shipments["exporter_country"], shipments["importer_country"]], _country)
     unit = (shipments["unit"] if "unit" in shipments.columns
             else pd.Series(None, index=shipments.index, dtype=object))
+    origin = (shipments["origin_country"] if "origin_country" in shipments.columns
+              else pd.Series(None, index=shipments.index, dtype=object))
     s = pd.DataFrame({
         "shipment_id": _as_text(shipments["shipment_id"]),
         "record_id": _as_text(shipments["record_id"]),
@@ -229,6 +231,7 @@ def _matchable(shipments: pd.DataFrame, hs_prefix: str | None) -> pd.DataFrame:
         "net_weight_kg": _numeric(shipments, "net_weight_kg"),
         "value_usd": _numeric(shipments, "value_usd"),
         "unit": _categoricals([unit], _unit)[0],
+        "origin_country": _categoricals([origin], _country)[0],
     }, index=shipments.index)
     if hs_prefix:
         prefix = "".join(ch for ch in str(hs_prefix) if ch.isdigit())

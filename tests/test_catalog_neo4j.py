@@ -456,3 +456,18 @@ def test_network_exposure_agrees_with_the_canned_query(catalog_graph):
     owned = computed.set_index("entity_id").loc["c-own-am"]
     assert owned["listed_ownership_pct"] == pytest.approx(60.0)
     assert bool(owned["owned_50pct_by_listed"]) is True
+
+
+def test_coalition_origin_onward_to_russia(catalog_graph):
+    frame = _run(catalog_graph, "coalition-origin-onward-to-russia")
+    rows = {(r.record_id, r.exporter_id, r.origin_country) for r in frame.itertuples()}
+    # Tengri's US-made chips and Steppe's German machine; Ala-Too's Chinese chips stay out,
+    # and the US maker's own sale to Kazakhstan is no onward shipment to Russia
+    assert rows == {("KZ-EX-22", "c-int-kz", "US"), ("KZ-EX-23", "c-int-kz", "US"),
+                    ("KZ-EX-2023", "c-old-kz", "DE")}
+    assert frame[frame["record_id"] == "KZ-EX-22"].iloc[0]["chpl_tier"] == "1"
+    later = _run(catalog_graph, "coalition-origin-onward-to-russia",
+                 {"since": "2023-01-01", "transit_countries": "KZ", "coalition": "US"})
+    assert later["record_id"].tolist() == ["KZ-EX-23"]
+    assert len(_run(catalog_graph, "coalition-origin-onward-to-russia",
+                    {"transit_countries": "KG"})) == 0

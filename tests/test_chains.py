@@ -464,3 +464,68 @@ def test_split_and_consolidation_are_named_in_the_reasons():
     )
     reasons = set(";".join(find_chains(s).chains["reasons"]).split(";"))
     assert {"SPLIT(out=2)", "CONSOLIDATED(in=2)"} <= reasons
+
+
+# --- origin rules --------------------------------------------------------------------------
+
+
+def _score_with_origins(origins):
+    from queries.chains.scoring import PartyFacts, score_chain
+    from queries.reference import CHAIN_TOLERANCE, CHAIN_WEIGHTS, CHAIN_WINDOW_DAYS
+
+    facts = PartyFacts(names={}, registration_numbers={}, born={}, trade={}, listed={},
+                       defence=set(), invasion=pd.Timestamp("2022-02-24"))
+    figures = {"quantity_ratio": 0.98, "worst_dev": 0.02, "max_lag_days": 10,
+               "value_kind": False, "origins": origins}
+    return score_chain(figures, CHIPS, ["ru-c"], ["kz-b"], 10_000.0, 12_000.0, facts,
+                       CHAIN_WINDOW_DAYS, CHAIN_TOLERANCE, CHAIN_WEIGHTS)
+
+
+def test_coalition_origin_named_for_de_goods_and_not_for_cn_goods():
+    de_score, de_reasons = _score_with_origins("DE")
+    cn_score, cn_reasons = _score_with_origins("CN")
+    assert "COALITION_ORIGIN(origin=DE)" in de_reasons
+    assert not any(r.startswith("COALITION_ORIGIN") for r in cn_reasons)
+    assert not any(r.startswith("COALITION_ORIGIN") for r in _score_with_origins(None)[1])
+    # a legal fact, not evidence of a chain: by default it moves no score
+    assert de_score == cn_score
+    # several inbound records: the coalition ones, once each
+    assert "COALITION_ORIGIN(origin=DE,US)" in _score_with_origins("us;CN;DE;de")[1]
+
+
+def test_coalition_origin_group_and_weight_are_configurable():
+    from queries.chains.scoring import PartyFacts, score_chain
+    from queries.reference import CHAIN_WEIGHTS
+
+    facts = PartyFacts(names={}, registration_numbers={}, born={}, trade={}, listed={},
+                       defence=set(), invasion=pd.Timestamp("2022-02-24"))
+    figures = {"quantity_ratio": 1.0, "worst_dev": 0.0, "max_lag_days": 0,
+               "value_kind": False, "origins": "CN"}
+    args = (figures, FURNITURE, ["ru-c"], ["kz-b"], None, None, facts, 60, 0.15)
+    base, reasons = score_chain(*args, CHAIN_WEIGHTS)
+    assert not any(r.startswith("COALITION_ORIGIN") for r in reasons)
+    weighted, reasons = score_chain(*args, {**CHAIN_WEIGHTS, "coalition_origin": 0.1},
+                                    coalition=frozenset({"CN"}))
+    assert "COALITION_ORIGIN(origin=CN)" in reasons
+    assert weighted == pytest.approx(base + 0.1)
+
+
+def test_coalition_query_defaults_follow_the_reference_sets():
+    from queries.catalog import load_catalog
+    from queries.reference import COALITION, TRANSIT
+
+    query = load_catalog()["coalition-origin-onward-to-russia"]
+    defaults = {p.name: p.default for p in query.params}
+    assert set(defaults["coalition"]) == COALITION
+    assert set(defaults["transit_countries"]) == TRANSIT
+    assert {"DE", "US", "GB", "JP"} <= COALITION and not {"CN", "KZ", "RU"} & COALITION
+
+
+def test_coalition_origin_of_the_inbound_record_reaches_the_chain():
+    de = dict(ship("A", "2023-03-01", "de-a", "kz-b", 1000), origin_country="DE")
+    cn = dict(ship("C", "2023-05-01", "cn-a", "kz-b", 700), origin_country="CN")
+    s = frame(de, ship("B", "2023-03-10", "kz-b", "ru-c", 990),
+              cn, ship("D", "2023-05-10", "kz-b", "ru-c", 700))
+    chains = find_chains(s).chains.set_index("record_ids")["reasons"]
+    assert "COALITION_ORIGIN(origin=DE)" in chains["A>B"]
+    assert "COALITION_ORIGIN" not in chains["C>D"]

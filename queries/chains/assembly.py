@@ -234,6 +234,14 @@ def _chain_figures(f: _Forest, valid_roots: pd.Index,
                        index=cover.index, dtype="object")
     figures["covers"] = change.groupby(cover["root"]).agg(
         lambda x: ";".join(dict.fromkeys(x))).reindex(figures.index).fillna("")
+    # declared origins of the chain's first (inbound) records: arrivals no link brought in
+    # (a consolidated one may sit deeper than the root's)
+    if "origin_country" in s.columns:
+        first = arrivals[~arrivals["a"].isin(lk["d"])]
+        origin = s["origin_country"].astype("object").to_numpy()[first["a"].to_numpy()]
+        known = pd.Series(origin, index=first.index).dropna()
+        figures["origins"] = known.groupby(first.loc[known.index, "root"]).agg(
+            lambda x: ";".join(dict.fromkeys(x))).reindex(figures.index).fillna("")
     return lk, figures
 
 

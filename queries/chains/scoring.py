@@ -16,6 +16,7 @@ from queries.chains.links import MEASURE_NAMES, QUANTITY, closeness
 from queries.reference import (
     CHAIN_COVER_FACTOR,
     CHAIN_FULL_MARKUP,
+    COALITION,
     DEFENCE_CATEGORIES,
     FRONT_THRESHOLDS,
     INVASION_DATE,
@@ -24,13 +25,14 @@ from queries.reference import (
 )
 from queries.shipments import company_table, require_columns
 
-__all__ = ["REASON_CODES", "PartyFacts", "defence_entities", "party_facts", "score_chain"]
+__all__ = ["REASON_CODES", "PartyFacts", "coalition_origins", "defence_entities",
+           "party_facts", "score_chain"]
 
 # Every code a chain's ``reasons`` may carry, in the order they appear; docs/methodology.md
 # explains each (tests/test_methodology.py keeps the two in step).
 REASON_CODES: tuple[str, ...] = (
     "QTY_MATCH", "LAG", "SPLIT", "CONSOLIDATED", "HS_MISMATCH", "CHPL", "DEFENCE_BUYER",
-    "LISTED_BUYER", "YOUNG_INTERMEDIARY", "DORMANT_INTERMEDIARY", "MARKUP",
+    "LISTED_BUYER", "YOUNG_INTERMEDIARY", "DORMANT_INTERMEDIARY", "MARKUP", "COALITION_ORIGIN",
 )
 
 
@@ -113,14 +115,22 @@ def score_chain(
     window_days: int,
     tolerance: float,
     weights: Mapping[str, float],
+    coalition: frozenset[str] = COALITION,
 ) -> tuple[float, list[str]]:
     """A chain's score in [0, 1] (weighted sum of its evidence) and its reason codes.
 
     `figures` holds the chain's ``quantity_ratio``, ``worst_dev`` (largest deviation of a
-    step from 1), ``max_lag_days`` and ``value_kind`` (values were what matched).
+    step from 1), ``max_lag_days`` and ``value_kind`` (values were what matched), and may
+    hold ``origins``: the declared countries of origin of its first (inbound) records,
+    ``;``-separated. Origins in `coalition` give ``COALITION_ORIGIN``; it adds
+    ``weights["coalition_origin"]`` to the score, 0 unless the caller gives one.
     """
     parts, reasons = _evidence(figures, hs6, buyers, intermediaries, value_in, value_out,
                                facts, window_days, tolerance)
+    origins = coalition_origins(figures.get("origins"), coalition)
+    parts["coalition_origin"] = 1.0 if origins else 0.0
+    if origins:
+        reasons.append(f"COALITION_ORIGIN(origin={','.join(origins)})")
     score = sum(weights.get(k, 0.0) * v for k, v in parts.items())
     return round(min(max(score, 0.0), 1.0), 4), reasons
 
@@ -168,6 +178,23 @@ def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, facts: PartyFacts, wi
     if markup is not None and round(markup * 100) >= 1:
         reasons.append(f"MARKUP(pct={round(markup * 100)})")
     return parts, reasons
+
+
+def coalition_origins(origins, coalition: frozenset[str] = COALITION) -> list[str]:
+    """The countries of `origins` (``;``- or ``,``-separated text, as declared) that are in
+    `coalition`, upper-cased, sorted and once each.
+
+    Examples
+    --------
+    >>> coalition_origins("de;CN;us;DE")
+    ['DE', 'US']
+    >>> coalition_origins(None)
+    []
+    """
+    if origins is None or (not isinstance(origins, str) and pd.isna(origins)):
+        return []
+    found = {c.strip().upper() for c in str(origins).replace(",", ";").split(";")}
+    return sorted(found & set(coalition))
 
 
 def _young_or_dormant(intermediaries, facts: PartyFacts) -> tuple[list[int], list[int]]:

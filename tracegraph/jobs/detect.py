@@ -49,7 +49,7 @@ CHAIN_FRAME_KINDS = ("shipments", "companies", "listings", "mirrors")
 CHAIN_SHIPMENT_COLUMNS = (
     "shipment_id", "record_id", "date", "hs_code", "hs6", "quantity", "unit", "net_weight_kg",
     "value_usd", "exporter_entity_id", "exporter_country", "importer_entity_id",
-    "importer_country",
+    "importer_country", "origin_country",
 )
 
 
