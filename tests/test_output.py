@@ -36,3 +36,17 @@ def test_terminal_table_drops_controls_and_bidi_overrides():
     text = frame_text(frame, "table")
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert "ACMECLL[2J" in text
+
+
+def test_progress_bar_draws_on_a_terminal_only(capsys):
+    from tracegraph.progress import TerminalProgress
+
+    with TerminalProgress(enabled=True, delay=0) as progress:
+        progress("shipments.csv", 512, 1024)
+        progress("shipments.csv", 1024, 1024)
+    drawn = capsys.readouterr().err
+    assert "shipments.csv" in drawn and "100%" in drawn
+
+    with TerminalProgress(enabled=False) as progress:
+        progress("shipments.csv", 1024, 1024)
+    assert capsys.readouterr().err == ""

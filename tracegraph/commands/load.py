@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 
 import click
 
 from loaders import LoaderError
 from tracegraph.options import neo4j_options
-
-
-class _Progress:
-    """One updating line on a terminal once a file takes more than a moment."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.started = time.monotonic()
-        self.shown = False
-
-    def __call__(self, path: str, rows: int, _bytes: int) -> None:
-        elapsed = time.monotonic() - self.started
-        if not self.enabled or elapsed < 2:
-            return
-        click.echo(f"\r  {path}: {rows:,} rows read ({rows / elapsed:,.0f} rows/s)   ",
-                   err=True, nl=False)
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("", err=True)
+from tracegraph.progress import TerminalProgress
 
 
 @click.command("load")
@@ -75,7 +53,7 @@ def load_command(files, kind, profile, report_path, sheet, bulk, graph) -> None:
     from tracegraph.jobs.load import load_files
     from queries.reference import chpl_tiers
 
-    progress = _Progress(sys.stderr.isatty())
+    progress = TerminalProgress()
     hs_info = {hs6: {"chpl_tier": tier} for hs6, tier in chpl_tiers().items()}
     try:
         report = load_files(graph, files, kind=kind, profile=profile,

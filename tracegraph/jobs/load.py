@@ -116,6 +116,7 @@ class _Load:
         pipe.submit("write", self.writer.write_source, source_id, {
             "name": load.source_name, "path": str(Path(load.display_path).resolve()),
             **source_tags})
+        size = Path(load.path).stat().st_size
         try:
             chunks = load.chunks()
             while (chunk := self._timed("read_check", next, chunks, None)) is not None:
@@ -123,7 +124,7 @@ class _Load:
                 if frames:
                     pipe.submit("write", self.writer.write, frames, source_id)
                 if progress:
-                    progress(load.display_path, load.rows_read, load.source.bytes_read)
+                    progress(load.display_path, load.source.bytes_read, size)
         finally:
             pipe.submit("write", self.writer.write_source, source_id, {
                 "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
@@ -204,7 +205,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
         core; 2 suits a 2-core machine that also runs the Python side).
     chunk_rows : rows read and resolved at a time (memory grows with it, not the file).
     source_tags : extra properties for the Source nodes (e.g. ``{"demo": True}``).
-    progress : called as ``progress(path, rows_done, bytes_done)`` after each chunk.
+    progress : called as ``progress(path, bytes_read, file_bytes)`` after each chunk (bytes
+        of the file as stored: compressed, when it is).
     bulk : True: through ``neo4j-admin database import`` (graph.bulk; only into an empty
         graph on the managed server, else BulkLoadRefused); False: batched Cypher; None:
         bulk when :func:`choose_bulk` finds it pays off.
