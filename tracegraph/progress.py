@@ -33,7 +33,8 @@ class TerminalProgress:
             self._key = (label, total)
             self._bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr,
                                           show_percent=True, show_eta=True)
-            self._bar.is_hidden = False  # whether to draw is decided above, once
+            self._bar._is_atty = True  # whether to draw was decided above, once (click would
+            # otherwise print only the label where stderr is not a terminal, e.g. under tests)
             self._bar.__enter__()
         self._bar.update(max(0, done - self._bar.pos))
 
