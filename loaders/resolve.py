@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from loaders.columns import RESOLVED
 from loaders.ids import (
@@ -50,11 +49,14 @@ from loaders.normalize import (
     normalize_identifier,
     split_place,
 )
+from loaders.normalize.names import compact_key
 from loaders.resolve_pairs import (
     CANDIDATE_THRESHOLD,
     MAX_TYPO_EDITS,
     MERGE_THRESHOLD,
     MIN_FUZZY_MERGE_LENGTH,
+    NameBlocks,
+    compact_match_ok,
     compare_keys,
     same_company,
 )
@@ -77,8 +79,7 @@ __all__ = [
     "Resolver",
 ]
 
-# fuzzy hits looked at per missed name
-_FUZZY_LIMIT = 5
+_FUZZY_LIMIT = 5  # near names to review looked at per missed name
 
 
 @dataclass
@@ -90,6 +91,9 @@ class _Entity:
     identifiers: set[str] = field(default_factory=set)
     names: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
+    # the keys of the names the registry gives (name, Latin name, aliases): stronger evidence
+    # than the keys of trade spellings attached by identifier, which may hold a slip
+    registry_keys: set[str] = field(default_factory=set)
 
 
 class Resolver:
@@ -107,11 +111,21 @@ class Resolver:
        see :func:`~loaders.normalize.split_place`);
     4. the company whose name key scores at least ``merge_threshold`` against the party's in
        the same country (see :func:`same_company`);
-    5. otherwise a new company with :func:`company_id`, so trade-only parties spelled
+    5. the one company with a spelling of the whole name, legal form included, a slip or two
+       away: a space moved (``SHINWA SYSTEMS C OLTD``), a slip in the form (``Rubin ZCO``,
+       ``OsO``), or the same letters once the forms are gone (``SistemTreid Meridian, SPY``),
+       within the limits of :func:`~loaders.resolve_pairs.compact_match_ok`;
+    6. otherwise a new company with :func:`company_id`, so trade-only parties spelled
        ``ООО «Радиоком»`` and ``OOO Radiokom`` still become one.
 
+    Steps 4 and 5 look only at the names in the blocks of
+    :class:`~loaders.resolve_pairs.NameBlocks` (segments and trigrams), never at all the names
+    of a country, so resolving grows about linearly with the number of names.
+
     A name matching one company while the party's valid id contradicts that company's id of
-    the same length becomes a separate company; such pairs, names matching several companies,
+    the same length becomes a separate company. A name held by several companies goes to the
+    only one that owns it (:meth:`_owns`), else to none. Such pairs, names matching several
+    companies,
     and fuzzy scores between ``candidate_threshold`` and ``merge_threshold`` are kept as
     candidates (:meth:`candidates`). Results are cached per (name, country, id), so calls for
     repeated parties are dictionary look-ups; with the same calls in the same order, two
@@ -143,15 +157,10 @@ class Resolver:
         self._by_id: dict[tuple[str, str], str] = {}
         self._by_key: dict[tuple[str, str], list[str]] = {}
         self._by_joined: dict[tuple[str, str], list[str]] = {}
-        # per country, the distinct anchor keys in the order seen: the fuzzy search space
-        self._keys: dict[str, list[str]] = {}
-        self._sorted_keys: dict[str, list[str]] = {}
-        self._fuzzy_keys: dict[str, set[str]] = {}
-        # per (country, key), the latin_key spellings behind it, for counting typos; per
-        # country, all those spellings and the key each stands for, for the search
+        # per country, the fuzzy search space in blocks (anchor keys, their Latin spellings,
+        # compact names); per (country, key), the latin_key spellings behind it, for typos
+        self._blocks: dict[str, NameBlocks] = {}
         self._latin: dict[tuple[str, str], set[str]] = {}
-        self._latin_spellings: dict[str, list[str]] = {}
-        self._latin_owners: dict[str, list[str]] = {}
         # per (country, name key without its opening place), the companies and their places
         self._by_rest: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
@@ -225,6 +234,7 @@ class Resolver:
             key = self._add_name(entity, variant)
             if key is None:
                 continue
+            entity.registry_keys.add(key)
             holders = self._by_key[(code, key)]
             if len(holders) > 1 and holders[0] != entity_id:
                 # namesakes in one registry are usually different companies: flag, don't merge
@@ -287,6 +297,16 @@ class Resolver:
                 self._candidate(new.entity_id, entity.entity_id, 1.0, f"{method}_other_id")
                 return new.entity_id
             return self._attach(entity, name, ident).entity_id
+        owners = [h for h in holders if self._owns(self._entities[h], key)]
+        if len(holders) > 1 and len(owners) == 1 and not (
+                ident and self._contradicts(self._entities[owners[0]], ident)):
+            # the others hold it without an identifier (earlier spellings not placed yet) or
+            # by a trade spelling with a slip (ODO Kvant for Ordo Kvant)
+            entity = self._entities[owners[0]]
+            for other in holders:
+                if other != entity.entity_id:
+                    self._candidate(entity.entity_id, other, 1.0, f"{method}_ambiguous")
+            return self._attach(entity, name, ident).entity_id
         if len(holders) > 1:
             # one name, several companies: do not guess which one traded
             new = self._new_entity(code, ident, name)
@@ -296,6 +316,8 @@ class Resolver:
             return new.entity_id
 
         matched, near = self._fuzzy(code, key, latin_key(name), ident)
+        if matched is None:
+            matched = self._compact_match(code, name, key, ident)
         # a name merged as a typo is no anchor for further typo merges, or a chain of one-letter
         # slips would walk from one company to another
         entity = self._attach(matched, name, ident, anchor=False) if matched else \
@@ -319,26 +341,14 @@ class Resolver:
     def _fuzzy(self, code: str, key: str, latin: str | None, ident: str | None
                ) -> tuple[_Entity | None, list[tuple[str, float]]]:
         """The one entity to merge with (if any) and the near entities with their scores."""
-        choices = self._keys.get(code)
-        if not choices:
+        blocks = self._blocks.get(code)
+        if blocks is None:
             return None, []
-        # token_sort_ratio(a, b) is ratio(sorted a, sorted b); the choices are kept sorted
-        # already, so the search does not re-sort thousands of keys for every missed name
-        hits = process.extract(
-            _sort_tokens(key), self._sorted_keys[code], scorer=fuzz.ratio,
-            score_cutoff=self.candidate_threshold * 100, limit=_FUZZY_LIMIT,
-        )
-        found = [choices[index] for _, _, index in hits]
-        if latin:
-            # a slip that folding turns into two (Tsentr / Tsntr: centr / kntr) or that moves a
-            # word in the sorted key is found on the unfolded spellings, in their own order
-            spellings = self._latin_spellings.get(code, [])
-            found += [self._latin_owners[code][index] for _, _, index in process.extract(
-                latin, spellings, scorer=fuzz.ratio, score_cutoff=self.merge_threshold * 100,
-                limit=_FUZZY_LIMIT)]
+        found = blocks.fuzzy_keys(key, latin, self.candidate_threshold * 100,
+                                  self.merge_threshold * 100, _FUZZY_LIMIT)
         merge_ids: dict[str, float] = {}
         near: dict[str, float] = {}
-        for choice in dict.fromkeys(found):
+        for choice in found:
             merge, score = compare_keys(key, choice, self.merge_threshold,
                                         (latin,) if latin else (),
                                         self._latin.get((code, choice), ()))
@@ -356,6 +366,35 @@ class Resolver:
         if ident and self._contradicts(entity, ident):
             return None, sorted(near.items())
         return entity, sorted(near.items())
+
+    def _compact_match(self, code: str, name: Any, key: str, ident: str | None
+                       ) -> _Entity | None:
+        """The one entity with a spelling of the whole name, legal form included, within a
+        slip or two of this one (:class:`~loaders.resolve_pairs.CompactIndex`): a space moved
+        (``NIPPON DEVICE SCO LTD``), a slip in the form (``Rubin ZCO``, ``Co., td.``), or a
+        slip in a long name and one in its form; or with the same letters once the legal forms
+        are gone, wherever they stood (``SistemTreid Meridian, SPY``). The pair must pass
+        :func:`~loaders.resolve_pairs.compact_match_ok`. None when none or several are near."""
+        blocks = self._blocks.get(code)
+        if blocks is None:
+            return None
+        passed: dict[str, int] = {}
+        latin = latin_key(name)
+        for text in _compact_forms(name):
+            for owner, (edits, spellings) in blocks.compact.search(text).items():
+                if any(compact_match_ok(key, their_key, edits, text, their, latin, their_latin)
+                       for their, (their_key, their_latin) in spellings):
+                    passed[owner] = min(edits, passed.get(owner, edits))
+        if not passed:
+            return None
+        best = min(passed.values())
+        best_ids = [eid for eid, edits in passed.items() if edits == best]
+        if len(best_ids) != 1:
+            return None
+        entity = self._entities[best_ids[0]]
+        if ident and self._contradicts(entity, ident):
+            return None
+        return entity
 
     # -- people ---------------------------------------------------------------------------------
 
@@ -462,15 +501,10 @@ class Resolver:
             return None
         if anchor:
             latin = latin_key(name)
-            spellings = self._latin.setdefault((entity.country, key), set())
-            if latin and latin not in spellings:
-                spellings.add(latin)
-                self._latin_spellings.setdefault(entity.country, []).append(latin)
-                self._latin_owners.setdefault(entity.country, []).append(key)
-            if key not in self._fuzzy_keys.setdefault(entity.country, set()):
-                self._fuzzy_keys[entity.country].add(key)
-                self._keys.setdefault(entity.country, []).append(key)
-                self._sorted_keys.setdefault(entity.country, []).append(_sort_tokens(key))
+            if latin:
+                self._latin.setdefault((entity.country, key), set()).add(latin)
+            self._blocks.setdefault(entity.country, NameBlocks()).add(
+                key, latin, entity.entity_id, _compact_forms(name))
         if key in entity.keys:
             return key
         entity.keys.add(key)
@@ -484,6 +518,12 @@ class Resolver:
             self._by_rest.setdefault((entity.country, rest), {}).setdefault(
                 entity.entity_id, set()).add(place)
         return key
+
+    @staticmethod
+    def _owns(entity: _Entity, key: str) -> bool:
+        """A registry name of a registry company, or any name of a trade company known by its
+        own identifier (a namesake with another valid id is another company)."""
+        return key in entity.registry_keys if entity.in_registry else bool(entity.identifiers)
 
     @staticmethod
     def _contradicts(entity: _Entity, ident: str) -> bool:
@@ -545,8 +585,10 @@ class Resolver:
         return len(self._entities)
 
 
-def _sort_tokens(key: str) -> str:
-    return " ".join(sorted(key.split()))
+def _compact_forms(name: Any) -> list[str]:
+    """The compact name with its legal form, and the letters of the name without it."""
+    forms = [compact_key(name), (latin_key(name) or "").replace(" ", "")]
+    return [text for text in dict.fromkeys(forms) if text]
 
 
 def _split_aliases(aliases: Any) -> list[Any]:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from loaders.normalize.names import compact_key
 from loaders.normalize import (
     ENTERPRISE_KEYS,
     latin_key,
@@ -30,6 +32,12 @@ __all__ = [
     "MAX_TYPO_EDITS",
     "compare_keys",
     "same_company",
+    "CompactIndex",
+    "GramIndex",
+    "SegmentIndex",
+    "NameBlocks",
+    "compact_edits_allowed",
+    "compact_match_ok",
 ]
 
 #: Names whose keys score at or above this (0..1, rapidfuzz token-sort ratio) are merged. One
@@ -127,7 +135,24 @@ def same_company(
         if (a_split and b_split is None and a_split[1] == b_key) or \
                 (b_split and a_split is None and b_split[1] == a_key):
             return True, 1.0
+        merge = _compact_same(a_name, b_name, a_key, b_key, a_latin, b_latin)
     return merge, score
+
+
+def _compact_same(a_name: Any, b_name: Any, a_key: str, b_key: str,
+                  a_latin: str | None, b_latin: str | None) -> bool:
+    """The resolver's compact match (:class:`CompactIndex`, :func:`compact_match_ok`) for one
+    pair: a space moved, a slip in the legal form, the form written elsewhere."""
+    a_forms = [compact_key(a_name), (a_latin or "").replace(" ", "")]
+    b_forms = [compact_key(b_name), (b_latin or "").replace(" ", "")]
+    for a_text in filter(None, a_forms):
+        for b_text in filter(None, b_forms):
+            allowed = compact_edits_allowed(min(len(a_text), len(b_text)))
+            edits = OSA.distance(a_text, b_text, score_cutoff=allowed)
+            if edits <= allowed and compact_match_ok(a_key, b_key, edits, a_text, b_text,
+                                                     a_latin, b_latin):
+                return True
+    return False
 
 
 def _one_slip(a: str, b: str) -> bool:
@@ -136,10 +161,345 @@ def _one_slip(a: str, b: str) -> bool:
     of a one-letter word (Radiotekhnika M and Radiotekhnika N are sister companies)."""
     if OSA.distance(a, b, score_cutoff=MAX_TYPO_EDITS) > MAX_TYPO_EDITS:
         return False
+    if _short_word_substitution(a, b):
+        return False
     a_markers, b_markers = _marker_words(a), _marker_words(b)
     # a marker word on one side only is a marker with a slip in it (Zavod / Zvod)
     return not (a_markers - b_markers and b_markers - a_markers)
 
 
+def _short_word_substitution(a: str, b: str) -> bool:
+    """One letter replaced by another in a word of under six letters: as often another word
+    (Alfa / Alta, Mikro / Makro, Kaida / Kaidi) as a slip; a dropped, doubled or swapped
+    letter there is still a slip (Rubn, Falon, aTu)."""
+    if len(a) != len(b) or sorted(a) == sorted(b):
+        return False
+    diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+    if len(diffs) != 1:
+        return False
+    start = a.rfind(" ", 0, diffs[0]) + 1
+    end = a.find(" ", diffs[0])
+    return (len(a) if end < 0 else end) - start < _MIN_SUBSTITUTED_WORD
+
+
 def _marker_words(key: str) -> Counter[str]:
     return Counter(word for word in key.split() if len(word) == 1 or word in ENTERPRISE_KEYS)
+
+
+#: Character n-grams of the compact names, the blocking keys of :class:`CompactIndex`.
+GRAM = 3
+#: Edits allowed between compact names (:func:`compact_edits_allowed`) of this many characters.
+_ONE_EDIT_FROM, _TWO_EDITS_FROM = 7, 18
+#: The shortest name key (letters and digits) a compact match may join across a slip in the
+#: legal form, and the shortest in which it may join across a slip in the name itself.
+_MIN_FORM_KEY, _MIN_SLIP_KEY = 4, 9
+#: The most letters a slip in the legal form leaves in a name key (``corportion``).
+_MAX_RESIDUE = 12
+#: A letter replaced by another is a slip only in a word of at least this many letters.
+_MIN_SUBSTITUTED_WORD = 6
+
+
+def compact_edits_allowed(length: int) -> int:
+    """Slips tolerated between two compact names (:func:`~loaders.normalize.names.compact_key`)
+    the shorter of which has ``length`` characters: none under 7, one from 7, two from 18
+    (a slip in the name and one in the legal form: ``Shinwa Componenc Corpration``).
+    :func:`compact_match_ok` then asks more of a slip in the name itself."""
+    return 2 if length >= _TWO_EDITS_FROM else 1 if length >= _ONE_EDIT_FROM else 0
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i:i + GRAM] for i in range(max(1, len(text) - GRAM + 1))}
+
+
+#: Trigrams of a query whose postings are read, the rarest first, for near names to review;
+#: a trigram held by more than MAX_POSTING texts is no block (it is in every other name).
+SEARCH_GRAMS, MAX_POSTING = 6, 250
+
+
+class GramIndex:
+    """Texts under their character trigrams: the blocks the near names to review come from.
+
+    :meth:`near` reads only the postings of a query's rarest trigrams, none longer than
+    ``MAX_POSTING``, so its cost is bounded as the index grows, where a scan of all texts
+    grows with them. It finds most near names, not all: the names to merge come from
+    :class:`SegmentIndex`, which misses none.
+
+    Examples
+    --------
+    >>> index = GramIndex()
+    >>> for name in ("radiokom", "radiotehnika", "elektronika"):
+    ...     index.add(name, name.upper())
+    >>> index.best("radikom", cutoff=75, limit=3)
+    ['RADIOKOM']
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.values: list[Any] = []
+        self._postings: dict[str, list[int]] = {}
+
+    def add(self, text: str, value: Any) -> None:
+        """Index ``text``, standing for ``value``."""
+        number = len(self.texts)
+        self.texts.append(text)
+        self.values.append(value)
+        for gram in _grams(text):
+            self._postings.setdefault(gram, []).append(number)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
+        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``."""
+        ranked = sorted(_grams(text), key=lambda g: len(self._postings.get(g, ())))
+        found: set[int] = set()
+        for gram in ranked[:grams]:
+            postings = self._postings.get(gram, ())
+            if len(postings) > MAX_POSTING:
+                break
+            found.update(postings)
+        return sorted(found)
+
+    def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
+        """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
+        least ``cutoff`` (0..100)."""
+        numbers = self.near(text)
+        hits = process.extract(text, [self.texts[n] for n in numbers], scorer=fuzz.ratio,
+                               score_cutoff=cutoff, limit=limit)
+        return [self.values[numbers[index]] for _, _, index in hits]
+
+
+class SegmentIndex:
+    """Texts cut in three segments by position, for finding every text within two edits of a
+    query (the segment filter of Pass-Join, Li et al. 2011): two edits leave one of the three
+    segments whole, shifted by at most two places. A query looks up its substrings at those
+    places among texts of lengths within two of its own, 75 dictionary look-ups at most,
+    whatever the number of texts; only the texts found are compared letter by letter.
+
+    Examples
+    --------
+    >>> index = SegmentIndex()
+    >>> for name in ("shinwasystemscoltd", "shinwacomponentscoltd", "nipponsystemscoltd"):
+    ...     index.add(name, name[:6])
+    >>> index.search("shinwasystemcoltd", 1)
+    [('shinwasystemscoltd', 'shinwa', 1)]
+    >>> index.search("shinwasystemscoltd", 2)[0][2]
+    0
+    """
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.values: list[Any] = []
+        self._segments: dict[tuple[int, int, str], list[int]] = {}
+
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _bounds(length: int) -> tuple[tuple[int, int], ...]:
+        cuts = [0, length // 3, 2 * length // 3, length]
+        return tuple((cuts[i], cuts[i + 1]) for i in range(3))
+
+    def add(self, text: str, value: Any) -> None:
+        """Index ``text``, standing for ``value``."""
+        number = len(self.texts)
+        self.texts.append(text)
+        self.values.append(value)
+        for part, (start, end) in enumerate(self._bounds(len(text))):
+            self._segments.setdefault((len(text), part, text[start:end]), []).append(number)
+
+    def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
+        """(text, value, edits) of the indexed texts within ``edits`` (at most 2) of ``text``
+        (optimal string alignment: a transposition is one edit)."""
+        edits = min(edits, 2)
+        parts: list[set[int]] = [set(), set(), set()]
+        for length in range(max(1, len(text) - edits), len(text) + edits + 1):
+            delta = len(text) - length
+            # edits before a segment move it by |shift|, those after make up the rest of the
+            # length difference: |shift| + |delta - shift| edits at least
+            shifts = [d for d in range(-edits, edits + 1) if abs(d) + abs(delta - d) <= edits]
+            for part, (start, end) in enumerate(self._bounds(length)):
+                for shift in shifts:
+                    begin = start + shift
+                    if begin < 0 or begin + end - start > len(text):
+                        continue
+                    parts[part].update(self._segments.get(
+                        (length, part, text[begin:begin + end - start]), ()))
+        if edits == 2:
+            found = parts[0] | parts[1] | parts[2]
+        else:
+            # one edit leaves two of the three segments whole
+            found = (parts[0] & parts[1]) | (parts[0] & parts[2]) | (parts[1] & parts[2])
+        out = []
+        for number in sorted(found):
+            distance = OSA.distance(text, self.texts[number], score_cutoff=edits)
+            if distance <= edits:
+                out.append((self.texts[number], self.values[number], distance))
+        return out
+
+
+class CompactIndex:
+    """Compact names in a :class:`SegmentIndex`, searched within the edits their length
+    allows (:func:`compact_edits_allowed`), never by scanning a country.
+
+    Examples
+    --------
+    >>> index = CompactIndex()
+    >>> index.add("shinwasystemscoltd", "a", "shinva sistems")
+    >>> index.add("shinwacomponentscoltd", "b", "shinva komponents")
+    >>> index.search("shinwasystemcoltd")
+    {'a': (1, [('shinwasystemscoltd', 'shinva sistems')])}
+    >>> index.search("nipponsystemscoltd")
+    {}
+    """
+
+    def __init__(self) -> None:
+        self._index = SegmentIndex()
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, text: str, owner: str, key: Any) -> None:
+        """Index ``text`` (a compact name) as a spelling of ``owner`` with name key ``key``."""
+        if (text, owner) not in self._seen:
+            self._seen.add((text, owner))
+            self._index.add(text, (owner, key))
+
+    def search(self, text: str) -> dict[str, tuple[int, list[tuple[str, Any]]]]:
+        """Owners with a spelling within the allowed edits of ``text``: their fewest edits and
+        the (spelling, key) pairs that near."""
+        k = compact_edits_allowed(len(text))
+        found: dict[str, tuple[int, list[tuple[str, Any]]]] = {}
+        for other, (owner, key), edits in self._index.search(text, k):
+            if edits > compact_edits_allowed(len(other)):
+                continue
+            best, spellings = found.get(owner, (edits, []))
+            if edits < best:
+                best, spellings = edits, []
+            if edits == best:
+                spellings.append((other, key))
+            found[owner] = (best, spellings)
+        return found
+
+
+class NameBlocks:
+    """The fuzzy search space of one country: the name keys and their Latin spellings in
+    :class:`SegmentIndex` blocks (every key within one slip, the merges), the token-sorted
+    keys in :class:`GramIndex` blocks (near names to review), the compact names in a
+    :class:`CompactIndex`.
+
+    Examples
+    --------
+    >>> blocks = NameBlocks()
+    >>> blocks.add("radiokom", "radiokom", "co-1", ["ooradiokom", "radiokom"])
+    >>> blocks.fuzzy_keys("radikom", "radikom", candidate_cutoff=75, merge_cutoff=88)
+    ['radiokom']
+    """
+
+    def __init__(self) -> None:
+        self._sorted = GramIndex()
+        self._by_key = SegmentIndex()
+        self._latin = SegmentIndex()
+        self.compact = CompactIndex()
+        self._keys: set[str] = set()
+        self._spellings: set[tuple[str, str]] = set()
+
+    def add(self, key: str, latin: str | None, owner: str, compacts: Iterable[str]) -> None:
+        """Index a name (an anchor: not itself a fuzzy merge) of ``owner``."""
+        if key not in self._keys:
+            self._keys.add(key)
+            # token_sort_ratio(a, b) is ratio(sorted a, sorted b): kept sorted once here
+            self._sorted.add(" ".join(sorted(key.split())), key)
+            self._by_key.add(key, key)
+        if latin and (key, latin) not in self._spellings:
+            self._spellings.add((key, latin))
+            self._latin.add(latin, key)
+        for text in compacts:
+            self.compact.add(text, owner, (key, latin))
+
+    def fuzzy_keys(self, key: str, latin: str | None, candidate_cutoff: float,
+                   merge_cutoff: float, limit: int = 5) -> list[str]:
+        """Keys one slip (MAX_TYPO_EDITS) from ``key``, or whose Latin spellings are one slip
+        from ``latin`` (a slip that folding turns into two, Tsentr / Tsntr: centr / kntr): all
+        the keys a fuzzy merge may join. Then keys near ``key`` to review (token-sort ratio
+        from ``candidate_cutoff``, 0..100, the ``limit`` best of the blocks searched).
+        ``merge_cutoff`` is kept for the callers; :func:`compare_keys` applies it."""
+        found = [value for _, value, _ in self._by_key.search(key, MAX_TYPO_EDITS)]
+        if latin:
+            found += [value for _, value, _ in self._latin.search(latin, MAX_TYPO_EDITS)]
+        found += self._sorted.best(" ".join(sorted(key.split())), candidate_cutoff, limit)
+        return list(dict.fromkeys(found))
+
+
+def compact_match_ok(a_key: str, b_key: str, edits: int = 1,
+                     a_compact: str | None = None, b_compact: str | None = None,
+                     a_latin: str | None = None, b_latin: str | None = None) -> bool:
+    """Whether two names a compact match found ``edits`` apart may join, judged on their name
+    keys, compact names (:func:`~loaders.normalize.names.compact_key`) and Latin keys
+    (:func:`~loaders.normalize.names.latin_key`, the name key before folding; the residue of
+    a slip in a legal form is counted on these, where no folding moves letters).
+
+    Compact names that are equal differ in spaces and punctuation only: one company. Else the
+    names need the same numbers (Stroy-1 / Stroy-2) and enterprise-kind words (НПО / НПП),
+    and either
+
+    - one key is the other plus letters the other name's legal form holds: the residue of a
+      slip in the form (``invest fkzo`` / ``Invest FZCO``, ``falkon elektroniks o`` /
+      ``Falcon Electronics Sp. z o.o.``), never a letter of its own (``Radiotekhnika M LLC``
+      / ``Radiotekhnika LLC`` are sister companies); or
+    - one slip in the name itself, in a key long enough for one slip to be a typo rather
+      than another word (as for fuzzy merges: Radiokom / Radiokon stay apart), never of a
+      one-letter word at its end; two slips in the name are two names (JiaKang / JiaGuang).
+
+    Examples
+    --------
+    >>> compact_match_ok("suzhou jiakang tehnologi", "suzhou jiaguang tehnologi", 2)
+    False
+    >>> compact_match_ok("invest fkzo", "invest", 1, "investfczo", "investfzco",
+    ...                  "invest fczo", "invest")
+    True
+    >>> compact_match_ok("radiotehnika m", "radiotehnika", 1, "radiotekhnikamllc",
+    ...                  "radiotekhnikallc")
+    False
+    >>> compact_match_ok("radiokom", "radiokon")
+    False
+    """
+    a_joined, b_joined = a_key.replace(" ", ""), b_key.replace(" ", "")
+    short_len = min(len(a_joined), len(b_joined))
+    if a_compact is not None and a_compact == b_compact:
+        return short_len >= _MIN_FORM_KEY
+    if short_len < _MIN_FORM_KEY:
+        return False
+    if _NUMBERS.findall(a_joined) != _NUMBERS.findall(b_joined):
+        return False
+    if {w for w in a_key.split() if w in ENTERPRISE_KEYS} != \
+            {w for w in b_key.split() if w in ENTERPRISE_KEYS}:
+        return False
+    if a_joined == b_joined:
+        return True
+    if edits <= 1 and _form_residue(a_latin, b_latin, a_compact, b_compact):
+        return True
+    # two letters swapped keep every letter, so a shorter name may hold them (Azia aTu)
+    swapped = short_len >= _MIN_FORM_KEY + 2 and sorted(a_joined) == sorted(b_joined)
+    if (short_len < _MIN_SLIP_KEY and not swapped) or \
+            OSA.distance(a_joined, b_joined, score_cutoff=1) > 1 or \
+            _short_word_substitution(a_key, b_key):
+        return False
+    a_letters = [w for w in a_key.split() if len(w) == 1]
+    b_letters = [w for w in b_key.split() if len(w) == 1]
+    return a_letters == b_letters and len(a_key.split()) == len(b_key.split())
+
+
+def _form_residue(a_latin: str | None, b_latin: str | None,
+                  a_compact: str | None, b_compact: str | None) -> bool:
+    """One Latin key is the other plus at most ``_MAX_RESIDUE`` letters, all of which the
+    other name's legal form holds."""
+    if not (a_latin and b_latin and a_compact and b_compact):
+        return False
+    a_joined, b_joined = a_latin.replace(" ", ""), b_latin.replace(" ", "")
+    (short, short_compact), (long, _) = sorted(
+        ((a_joined, a_compact), (b_joined, b_compact)), key=lambda pair: len(pair[0]))
+    if long.startswith(short):
+        residue = long[len(short):]
+    elif long.endswith(short):
+        residue = long[:-len(short)]
+    else:
+        return False
+    form_letters = Counter(short_compact) - Counter(short)
+    return 0 < len(residue) <= _MAX_RESIDUE and Counter(residue) <= form_letters

@@ -45,10 +45,10 @@ def test_same_company_precision_and_recall_on_name_pairs():
     pairs = pd.read_csv(FIXTURES / "name_pairs.csv", dtype=str, keep_default_na=False,
                         encoding="utf-8")
     assert list(pairs.columns) == ["name_a", "country_a", "name_b", "country_b", "same", "note"]
-    assert len(pairs) >= 60
+    assert len(pairs) >= 300
     labels = pairs["same"].map({"1": True, "0": False})
     assert labels.notna().all()
-    assert (~labels).sum() >= 20
+    assert (~labels).sum() >= 100
 
     decisions = [same_company(r.name_a, r.country_a, r.name_b, r.country_b)[0]
                  for r in pairs.itertuples()]
@@ -63,8 +63,8 @@ def test_same_company_precision_and_recall_on_name_pairs():
           f"{int((~labels).sum())} different): precision {precision:.3f}, recall {recall:.3f}")
     for line in wrong:
         print("  " + line)
-    assert precision >= 0.95
-    assert recall >= 0.95
+    assert precision >= 0.97
+    assert recall >= 0.97
 
 
 def test_same_company_is_symmetric_and_scores_in_range():
@@ -675,3 +675,51 @@ def test_a_load_reports_person_joins_and_marks_each_person(clean_graph, tmp_path
     assert resolution["person_merges_name_only"] == 0
     rows = clean_graph.read("MATCH (p:Person) RETURN p.id AS id, p.resolved_by AS by")
     assert rows == [{"id": person_id(None, None, PERSON_INN), "by": "identifier"}]
+
+
+# ------------------------------------------------------------------- slips beyond one letter
+
+@pytest.mark.parametrize("registry_name, country, trade_name", [
+    ("Shinwa Systems Co., Ltd.", "KR", "SHINWA SYSTEMS C OLTD"),        # space into the form
+    ("HongMei Industrial Technology Limited", "HK", "HONGMEI INDUSTRIALTECHNOLOGY LIMITED"),
+    ('ОсОО «Систем Нова Ордо»', "KG", 'OsO "Sistem Nova Ordo"'),        # truncated form
+    ("Invest FZCO", "AE", "INVEST FCZO"),                               # slip in the form
+    ("Sejin Technologies Corporation", "JP", "Sejin Technologies Corportion"),
+    ('SPY "Sistem Treid Meridian"', "AM", "SistemTreid Meridian, SPY"),  # form moved
+    ("Start Radio Grupp OOO", "RU", "START RADIOGRUPP OOO"),
+    ("Azia Tau LLP", "KZ", "Azia aTu LLP"),                             # swap across words
+    ('SPY "Nova Sever"', "AM", 'LLC "Nova Sever"'),                     # SPY is a form
+])
+def test_slips_in_forms_and_word_boundaries_join_the_registry_company(
+        registry_name, country, trade_name):
+    resolver = Resolver()
+    owner = resolver.add_company(country, registry_name, "REG-1")
+    resolver.add_company(country, "Nippon Devices Co., Ltd." if country == "KR" else
+                         "Alfa Servis Grupp LLC", "REG-2")
+    assert resolver.resolve_company(trade_name, country) == owner
+
+
+@pytest.mark.parametrize("registry_name, country, trade_name", [
+    ("Radiotekhnika LLC", "RU", "Radiotekhnika M LLC"),      # a letter of its own
+    ("Suzhou JiaKang Technology Co., Ltd.", "CN", "Suzhou JiaGuang Technology Co., Ltd."),
+    ("Alfa PJSC", "RU", "ALFA-BANK PJSC"),                    # a word, not a form residue
+    ("Radiokom LLC", "RU", "Radiokon LLC"),                   # short name, one letter
+    ("Mikro Tranzit OsOO", "KG", "Makro Tranzit OsOO"),       # substitution in a short word
+    ("Kaskad-3 OOO", "RU", "Kaskad-5 OOO"),
+])
+def test_look_alikes_of_those_slips_stay_apart(registry_name, country, trade_name):
+    resolver = Resolver()
+    owner = resolver.add_company(country, registry_name, "REG-1")
+    assert resolver.resolve_company(trade_name, country) != owner
+
+
+def test_a_name_held_by_a_trade_spelling_goes_to_the_registry_company_named_so():
+    resolver = Resolver()
+    kvant = resolver.add_company("KZ", 'TOO "Kvant"', "000640465181")
+    ordo = resolver.add_company("KZ", 'TOO "Ordo Kvant"', "000640465199")
+    # a trade row writes Ordo Kvant with a slip (ODO, a legal form) under its identifier
+    assert resolver.resolve_company("ODO Kvant", "KZ", "000640465199") == ordo
+    assert resolver.resolve_company("TOO KVANT", "KZ") == kvant
+    # two registry companies of one name stay ambiguous: neither is guessed
+    twin = resolver.add_company("KZ", 'TOO "Kvant"', "000640465204")
+    assert resolver.resolve_company("Kvant LLP", "KZ") not in (kvant, twin)

@@ -34,7 +34,9 @@ _EXTRA_FORMS: dict[str, str | None] = {
     "fzc": "LLC", "nao": "JSC", "чп": "SP",
     # Belarus: a private unitary enterprise (ЧУП, written PUE in English) is a company with
     # one owner, the nearest generic form being LLC; ОДО, an additional-liability company
-    "чуп": "LLC", "chup": "LLC", "pue": "LLC", "odo": "LLC",
+    "чуп": "LLC", "chup": "LLC", "pue": "LLC", "odo": "LLC", "alc": "LLC",
+    # Armenia (ՍՊԸ, transliterated SPY) and Georgia (შპს, Shps): limited liability companies
+    "սպը": "LLC", "spy": "LLC", "შპს": "LLC", "shps": "LLC",
     "corp": "CORP", "corporation": "CORP",
     "co": None, "company": None, "kompani": None, "trading": None, "treiding": None,
 }

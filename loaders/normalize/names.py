@@ -29,6 +29,7 @@ __all__ = [
     "latin_key",
     "split_place",
     "person_key",
+    "compact_key",
     "ENTERPRISE_KEYS",
 ]
 
@@ -210,6 +211,24 @@ def name_key(text: Any) -> str | None:
     """
     forms = _company_forms(text)
     return forms[1] if forms else None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def compact_key(text: Any) -> str | None:
+    """The whole name, legal form included, transliterated, lower-case, with nothing but its
+    letters and digits: the form where a space moved into or out of a word, or a slip inside
+    the legal form, is one edit (``SHINWA SYSTEMS C OLTD`` / ``Shinwa Systems Co., Ltd``,
+    ``INVEST FCZO`` / ``Invest FZCO``).
+
+    Examples
+    --------
+    >>> compact_key("SHINWA SYSTEMS C OLTD") == compact_key("Shinwa Systems Co., Ltd")
+    True
+    >>> compact_key("ОсОО «Систем Нова Ордо»")
+    'osoosistemnovaordo'
+    """
+    tokens = _name_tokens(text, strip_forms=False, fold=False)
+    return "".join(tokens) if tokens else None
 
 
 def latin_key(text: Any) -> str | None:
