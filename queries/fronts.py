@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from queries import QueryError
+from queries.front_goods import activity_code, gate_flags
 from queries.reference import (
     DESTINATIONS,
     DUAL_USE_CHAPTERS,
@@ -129,6 +130,10 @@ def score_fronts(
       under an activity that does not explain them; ``CHAIN_INTERMEDIARY(links=N)``;
       ``LISTED(list=L)``.
 
+    ``PASS_THROUGH`` and ``DEST_SHARE`` count in proportion to the goods (CHPL tier, other
+    dual-use goods) and ``DEST_SHARE`` to the onward shipments that pair with an arrival; a
+    reason so weakened ends in ``goods=G`` or ``paired=P`` (:mod:`queries.front_goods`).
+
     Examples
     --------
     >>> import pandas as pd
@@ -180,14 +185,12 @@ def score_fronts(
     company_officers = _officer_pairs(officers)
     flags.append(_shared_officer_with_buyer(s, trade, company_officers, chains_links,
                                             destinations))
-    first_pass = pd.concat([f for f in flags if len(f)], ignore_index=True) if any(
-        len(f) for f in flags) else _empty_flags()
-    scores = _combine(first_pass, w)
+    # the goods and the pairing of its trade weigh pass-through and destination flags
+    flags = [gate_flags(_concat(flags), trade[trade["after"]], chains_links, th)]
+    scores = _combine(flags[0], w)
     suspects = set(scores.index[scores >= FRONT_SUSPECT_SCORE])
     flags.append(_shared_officer(company_officers, suspects))
-    all_flags = pd.concat([f for f in flags if len(f)], ignore_index=True) if any(
-        len(f) for f in flags) else _empty_flags()
-    return _result(all_flags, co, w, min_score)
+    return _result(_concat(flags), co, w, min_score)
 
 
 # --- inputs --------------------------------------------------------------------------------
@@ -198,6 +201,11 @@ def _empty_flags() -> pd.DataFrame:
                          "flag": pd.Series(dtype="object"),
                          "strength": pd.Series(dtype="float64"),
                          "reason": pd.Series(dtype="object")})
+
+
+def _concat(flags: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [f for f in flags if len(f)]
+    return pd.concat(parts, ignore_index=True) if parts else _empty_flags()
 
 
 def _flags(entity_ids, flag: str, strength, reasons) -> pd.DataFrame:
@@ -458,19 +466,8 @@ def _transit(facts: pd.DataFrame, transit: frozenset[str]) -> pd.DataFrame:
                   [f"TRANSIT_JURISDICTION(country={c})" for c in f["country"]])
 
 
-def _activity_code(code) -> str | None:
-    if code is None or pd.isna(code):
-        return None
-    text = str(code).strip()
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if not digits:
-        return None
-    # NACE written without the dot (4690) reads as 46.90
-    return text if "." in text else (digits[:2] + ("." + digits[2:] if len(digits) > 2 else ""))
-
-
 def _activity_mismatch(facts: pd.DataFrame, trade: pd.DataFrame) -> pd.DataFrame:
-    codes = facts["activity_code"].map(_activity_code)
+    codes = facts["activity_code"].map(activity_code)
     codes = codes[codes.notna()]
     headings = trade["hs6"].cat.categories
     dual_codes = [h for h in headings if str(h)[:2] in DUAL_USE_CHAPTERS]

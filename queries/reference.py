@@ -51,6 +51,7 @@ __all__ = [
     "FRONT_MIN_SCORE",
     "FRONT_SUSPECT_SCORE",
     "FRONT_THRESHOLDS",
+    "FRONT_DUAL_USE_STRENGTH",
     "DUAL_USE_CHAPTERS",
     "FITTING_ACTIVITY_PREFIXES",
     "LIQUIDATED_STATUSES",
@@ -210,7 +211,20 @@ FRONT_THRESHOLDS: dict[str, float] = {
     "shared_address_young": 1,
     # liquidated within this many days of incorporation
     "liquidated_days": 3 * 365,
+    # goods gate (queries.front_goods): PASS_THROUGH and DEST_SHARE count fully from this
+    # value-weighted heading strength on (CHPL tier strength, other dual-use goods
+    # FRONT_DUAL_USE_STRENGTH, ordinary goods 0), in proportion below it, never below the floor
+    "goods_full": 0.5,
+    "goods_floor": 0.25,
+    # pairing gate: DEST_SHARE counts fully from this share of onward shipments (in headings
+    # the company imported) that carry what an arrival brought, in proportion below it, never
+    # below the floor; judged from this many such onward shipments on
+    "pairing_full": 0.3,
+    "pairing_floor": 0.25,
+    "pairing_min_shipments": 3,
 }
+# Heading strength of dual-use goods (DUAL_USE_CHAPTERS) outside the CHPL, for the goods gate.
+FRONT_DUAL_USE_STRENGTH = 0.5
 
 # HS chapters of the dual-use goods whose trade an activity code must explain
 # (machinery, electronics, aircraft, optics and instruments, arms).

@@ -329,3 +329,51 @@ def test_a_namesake_lends_no_shared_officer_and_a_real_nominee_does():
     f2 = score_fronts(co, s, name_only, min_score=0.0)
     assert "SHARED_OFFICER" not in codes_of(f2, "kz-furniture")
     assert "SHARED_OFFICER(companies=3)" in reasons_of(f2, "kz-oldtimer")
+
+
+GRAPES, TSHIRTS = "080610", "610910"
+
+
+def test_goods_matter_ordinary_pass_through_stays_below_the_chpl_one():
+    from queries.reference import FRONT_SUSPECT_SCORE
+
+    w = World()
+    w.company("cn-maker", "2001-01-01")
+    w.company("ru-buyer", "1999-01-01")
+    w.company("ru-grocer", "1999-01-01")
+    w.company("kg-chips", "2022-06-01")
+    w.company("kg-fruit", "2022-06-01")
+    w.pass_through("kg-chips", "2022-08-01", times=3)
+    w.pass_through("kg-fruit", "2022-08-01", hs=GRAPES, buyer="ru-grocer", times=2)
+    w.pass_through("kg-fruit", "2022-09-15", hs=TSHIRTS, buyer="ru-grocer", times=2)
+    co, s, _ = w.frames()
+    f = score_fronts(co, s, min_score=0.0).set_index("entity_id")
+    assert f.loc["kg-chips", "score"] >= FRONT_SUSPECT_SCORE
+    assert f.loc["kg-fruit", "score"] < FRONT_SUSPECT_SCORE
+    # the look-alike keeps its figures, weakened by its goods, and says so
+    fruit = reasons_of(f.reset_index(), "kg-fruit")
+    assert "PASS_THROUGH(ratio=1.00,goods=0.00)" in fruit
+    assert "DEST_SHARE(pct=100,goods=0.00)" in fruit
+    assert not any("goods=" in r for r in reasons_of(f.reset_index(), "kg-chips"))
+
+
+def test_a_reexporter_whose_quantities_never_pair_loses_its_destination_flag():
+    w = World()
+    w.company("cn-maker", "2001-01-01")
+    w.company("ru-buyer", "1999-01-01")
+    for eid in ("kz-stock", "kz-conduit"):
+        w.company(eid, "2010-05-12", activity="46.52")
+    for k in range(4):
+        day = dt.date(2022, 6, 1) + dt.timedelta(days=45 * k)
+        w.ship(day.isoformat(), "cn-maker", "kz-stock", 40000 + 7000 * k)
+        # onward lots from its own stock: a third, then twice what arrived
+        w.ship((day + dt.timedelta(days=20)).isoformat(), "kz-stock", "ru-buyer",
+               (40000 + 7000 * k) * (0.3 if k % 2 else 2.1), value=1)
+    w.pass_through("kz-conduit", "2022-06-01", times=4)
+    co, s, _ = w.frames()
+    f = score_fronts(co, s, min_score=0.0)
+    stock, conduit = reasons_of(f, "kz-stock"), reasons_of(f, "kz-conduit")
+    assert "DEST_SHARE(pct=100,paired=0.00)" in stock
+    assert "DEST_SHARE(pct=100)" in conduit
+    by = f.set_index("entity_id")["score"]
+    assert by["kz-stock"] < by["kz-conduit"]
