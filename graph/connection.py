@@ -184,7 +184,8 @@ class Graph:
         return _Session(self.driver.session(database=self.database, **kwargs), self.settings)
 
     def stats(self) -> dict:
-        """Node counts per label and relationship counts per type of the model.
+        """Node counts per label and relationship counts per type of the model, and
+        Listing nodes per list (``listings``: list name -> count, largest first).
 
         Counts by one label or one type come from Neo4j's count store, so this is cheap on
         a graph of millions.
@@ -197,7 +198,10 @@ class Graph:
         for rel_type in RELATIONSHIPS:
             rows = self.read(f"MATCH ()-[r:{rel_type}]->() RETURN count(r) AS n")
             relationships[rel_type] = rows[0]["n"]
-        return {"nodes": nodes, "relationships": relationships}
+        listings = {row["list"]: row["n"] for row in self.read(
+            "MATCH (l:Listing) RETURN coalesce(l.list, '') AS list, count(l) AS n "
+            "ORDER BY n DESC, list")}
+        return {"nodes": nodes, "relationships": relationships, "listings": listings}
 
     def reset(self, batch: int = 10_000) -> int:
         """Delete every node and relationship (constraints stay); return nodes deleted.

@@ -368,6 +368,14 @@ def test_stats_json_matches_direct_counts(world, graph):
     assert stats["relationships"] == {t: types.get(t, 0) for t in stats["relationships"]}
     assert stats["nodes"]["Shipment"] == world.truth["counts"]["shipments_valid_distinct"]
     assert stats["relationships"]["FORWARDED_AS"] > 0
+    lists = {r["list"]: r["n"] for r in graph.read(
+        "MATCH (l:Listing) RETURN l.list AS list, count(*) AS n")}
+    assert lists and stats["listings"] == lists, "listings by list differ from the graph's"
+    assert sum(stats["listings"].values()) == stats["nodes"]["Listing"]
+    table = _invoke("stats").stdout.splitlines()
+    name, count = max(lists.items(), key=lambda item: item[1])
+    assert any(line.split()[:2] == ["listing", name] and line.split()[-1] == f"{count:,}"
+               for line in table), "the table has no listing row per list"
 
 
 def test_chains_min_score_and_hs_filter(world, default_detection_after):

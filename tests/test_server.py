@@ -118,7 +118,9 @@ def test_stats_json_shape(clean_graph):
     result = _invoke("stats", "--format", "json")
     assert result.exit_code == 0
     stats = json.loads(result.output)
-    assert set(stats) == {"nodes", "relationships"}
+    # CONTRACT.md's keys, plus listings by list (keys are added, never renamed)
+    assert set(stats) == {"nodes", "relationships", "listings"}
+    assert stats["listings"] == {}
     assert set(stats["nodes"]) == set(NODES) | set(ROLE_LABELS)
     assert set(stats["relationships"]) == set(RELATIONSHIPS)
     assert stats["nodes"]["Company"] == 1 and stats["nodes"]["Address"] == 1

@@ -15,7 +15,7 @@ from tracegraph.output import table_text
               show_default=True, help="Output format.")
 @neo4j_options
 def stats_command(fmt: str, graph) -> None:
-    """Count nodes per label and relationships per type.
+    """Count nodes per label, relationships per type and listings per list.
 
     \b
     Example:
@@ -25,8 +25,9 @@ def stats_command(fmt: str, graph) -> None:
     if fmt == "json":
         click.echo(json.dumps(stats, indent=2))
         return
-    rows = [(section[:-1] if section == "nodes" else "relationship", name, f"{count:,}")
-            for section in ("nodes", "relationships") for name, count in stats[section].items()]
+    kinds = {"nodes": "node", "relationships": "relationship", "listings": "listing"}
+    rows = [(kind, name or "(no list)", f"{count:,}")
+            for section, kind in kinds.items() for name, count in stats[section].items()]
     click.echo(table_text(rows, ("kind", "name", "count"), align=("left", "left", "right")),
                nl=False)
 
