@@ -48,6 +48,9 @@ NODES: dict[str, NodeLabel] = {n.label: n for n in (
     NodeLabel("Listing", indexed=("list", "category"),
               doc="one entry on a sanctions / defence list"),
     NodeLabel("Source", indexed=("sha256",), doc="one loaded file"),
+    NodeLabel("Judgement", indexed=("kind",),
+              doc="a person's decision (merge / split of a candidate pair, ...), mirrored "
+                  "from the judgements file of TRACEGRAPH_HOME"),
 )}
 
 # Added by analysis, not by loading. They carry no constraint of their own.

@@ -34,6 +34,7 @@ from loaders.mirrors import MIRROR_COLUMNS
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver
 from tracegraph.jobs.derived import finish_bulk, refresh_derived
+from tracegraph.jobs.review import apply_judgements
 from tracegraph.jobs.writer import WriterThread
 
 __all__ = ["load_files", "refresh_derived", "BULK_MIN_BYTES", "choose_bulk"]
@@ -245,6 +246,8 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
             run.writer.begin(run.timings, echo=echo)  # the graph is not needed until the import
         run.all_files(source_tags or {}, progress)
         report["derived"] = run.derive()
+        # a person's decisions outlast the reload: merges folded again, splits kept apart
+        report["judgements"] = apply_judgements(graph)
         stats = graph.stats()["nodes"]
         report["entities"] = {label: stats[label] for label in _REPORTED_LABELS}
         report["status"] = "complete"
