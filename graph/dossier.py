@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from graph.connection import Graph
 from graph.schema import node, rel
+from graph.views import plain_value
 
 __all__ = ["entity_records", "officers_of", "listings_of", "shipment_records"]
 
@@ -22,17 +23,8 @@ def _sources(var: str) -> str:
             "kind: src.kind, row: p.row}]")
 
 
-def _native(value):
-    if isinstance(value, list):
-        return [_native(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
-    to_native = getattr(value, "to_native", None)
-    return to_native() if callable(to_native) else value
-
-
 def _read(graph: Graph, query: str, params: dict) -> list[dict]:
-    return [_native(row) for row in graph.read(query, params)]
+    return [plain_value(row) for row in graph.read(query, params)]
 
 
 def entity_records(graph: Graph, ids: Iterable[str]) -> list[dict]:

@@ -18,7 +18,7 @@ from graph.connection import Graph
 from graph.schema import node, rel
 
 __all__ = ["shipment_evidence", "context_ids", "front_suspect_ids", "registry_companies",
-           "foreign_source_count", "run_read", "ReadFailed"]
+           "foreign_source_count", "run_read", "plain_value", "ReadFailed"]
 
 
 class ReadFailed(GraphError):
@@ -106,14 +106,16 @@ def run_read(graph: Graph, text: str, parameters: Mapping[str, object],
     keys = list(result.keys)
     if keys != list(columns):
         raise ReadFailed(f"query '{name}' returned columns {keys} but declares {list(columns)}")
-    return [[_native(value) for value in record.values()] for record in result.records]
+    return [[plain_value(value) for value in record.values()] for record in result.records]
 
 
-def _native(value):
+def plain_value(value):
+    """A value from the driver as plain Python, in lists and maps too: Neo4j dates and times
+    become ``datetime`` ones."""
     if isinstance(value, list):
-        return [_native(v) for v in value]
+        return [plain_value(v) for v in value]
     if isinstance(value, dict):
-        return {k: _native(v) for k, v in value.items()}
+        return {k: plain_value(v) for k, v in value.items()}
     to_native = getattr(value, "to_native", None)
     return to_native() if callable(to_native) else value
 
