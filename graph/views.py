@@ -11,10 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import neo4j
 import pandas as pd
-from neo4j.exceptions import DriverError, Neo4jError
 
 from graph import GraphError
-from graph.connection import Graph
+from graph.connection import Graph, translated
 from graph.schema import node, rel
 
 __all__ = ["shipment_evidence", "context_ids", "front_suspect_ids", "registry_companies",
@@ -96,13 +95,12 @@ def run_read(graph: Graph, text: str, parameters: Mapping[str, object],
         When the server refuses or fails the query, or returns other columns than declared.
     """
     try:
-        result = graph.driver.execute_query(text, parameters_=dict(parameters),
-                                            database_=graph.database,
-                                            routing_=neo4j.RoutingControl.READ)
-    except Neo4jError as e:
-        raise ReadFailed(f"query '{name}' failed on the server: {_first_line(e)}") from e
-    except DriverError as e:
-        raise ReadFailed(f"query '{name}' could not be run: {_first_line(e)}") from e
+        with translated(graph.settings):  # one line, with the hint the connection gives
+            result = graph.driver.execute_query(text, parameters_=dict(parameters),
+                                                database_=graph.database,
+                                                routing_=neo4j.RoutingControl.READ)
+    except GraphError as e:
+        raise ReadFailed(f"query '{name}' failed: {e}") from e
     keys = list(result.keys)
     if keys != list(columns):
         raise ReadFailed(f"query '{name}' returned columns {keys} but declares {list(columns)}")
@@ -119,7 +117,3 @@ def plain_value(value):
     to_native = getattr(value, "to_native", None)
     return to_native() if callable(to_native) else value
 
-
-def _first_line(error: Exception) -> str:
-    text = str(getattr(error, "message", None) or error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
