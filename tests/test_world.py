@@ -26,6 +26,7 @@ from loaders.world import (
 )
 from loaders.world.names import _translit
 from loaders.world.plan import _World
+from queries.reference import cover_headings
 
 FILES = ("shipments.csv", "companies.csv", "officers.csv", "watchlist.csv", "truth.json")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -59,7 +60,7 @@ def _valid_rows(frame: pd.DataFrame, bad: list[dict]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     out = tmp_path_factory.mktemp("world0")
-    paths = generate_world(out, seed=0)
+    paths = generate_world(out, seed=0, cover_headings=cover_headings())
     truth = json.loads(paths.truth.read_text(encoding="utf-8"))
     ships = _read(paths.shipments)
     ships["line"] = range(2, len(ships) + 2)
@@ -69,6 +70,7 @@ def world(tmp_path_factory):
     valid["hs6"] = valid.hs_code.map(_hs6)
     valid["day"] = pd.to_datetime(valid.date)
     valid["qty"] = pd.to_numeric(valid.quantity)
+    valid["kg"] = pd.to_numeric(valid.net_weight_kg)
     valid["exp_cc"] = valid.exporter_country.map(COUNTRY)
     valid["imp_cc"] = valid.importer_country.map(COUNTRY)
     return {
@@ -105,8 +107,8 @@ def test_columns_are_the_canonical_ones(world):
 
 
 def test_same_seed_gives_identical_bytes_and_another_seed_differs(world, tmp_path):
-    again = generate_world(tmp_path / "again", seed=0)
-    other = generate_world(tmp_path / "other", seed=1)
+    again = generate_world(tmp_path / "again", seed=0, cover_headings=cover_headings())
+    other = generate_world(tmp_path / "other", seed=1, cover_headings=cover_headings())
     for name in FILES:
         first = (world["paths"].out_dir / name).read_bytes()
         assert (again.out_dir / name).read_bytes() == first, name
@@ -210,10 +212,18 @@ def test_bad_registry_and_officer_rows(world):
 # -- chains ------------------------------------------------------------------------------------
 
 
+# chains whose links all leave one intermediary: one arrival in pieces, or pieces in one
+ONE_HOP = ("split", "consolidation")
+# chains that state the count in one unit on both sides of every link
+COUNTED = ("2hop", "3hop", "split", "consolidation", "cover_heading")
+
+
 def test_planted_chains_of_every_kind(world):
     chains = world["truth"]["chains"]
     kinds = Counter(c["kind"] for c in chains)
     assert kinds["2hop"] >= 5 and kinds["3hop"] >= 3 and kinds["split"] >= 3
+    for pattern in ("consolidation", "cover_heading", "unit_switch", "no_quantity"):
+        assert kinds[pattern] >= 2, pattern
     ids = [c["chain_id"] for c in chains]
     assert len(set(ids)) == len(ids)
     for c in chains:
@@ -221,6 +231,7 @@ def test_planted_chains_of_every_kind(world):
         assert c["countries"][-1] in DESTINATION_COUNTRIES
         assert all(cc in TRANSIT_COUNTRIES for cc in c["countries"][1:-1])
         assert len(c["countries"]) == len(c["entities"]) == (4 if c["kind"] == "3hop" else 3)
+        assert ("hs6_out" in c) == (c["kind"] == "cover_heading")
     three = [c["countries"] for c in chains if c["kind"] == "3hop"]
     assert any(cs[1] == "HK" and cs[0] == "CN" for cs in three)
     assert any(cs[2] == "KZ" for cs in three)
@@ -233,8 +244,9 @@ def test_chain_links_hold_in_the_csv(world):
         arrivals: dict[str, list] = defaultdict(list)
         for k, (a, b) in enumerate(chain["links"]):
             arr, out = valid.loc[a], valid.loc[b]
-            hop = 0 if chain["kind"] == "split" else k
-            assert arr.hs6 == out.hs6 == chain["hs6"], chain["chain_id"]
+            hop = 0 if chain["kind"] in ONE_HOP else k
+            assert arr.hs6 == chain["hs6"], chain["chain_id"]
+            assert out.hs6 == chain.get("hs6_out", chain["hs6"]), chain["chain_id"]
             lag = (out.day - arr.day).days
             assert 0 <= lag <= 60, (chain["chain_id"], lag)
             assert (arr.exp_cc, arr.imp_cc) == (cs[hop], cs[hop + 1])
@@ -246,6 +258,15 @@ def test_chain_links_hold_in_the_csv(world):
                     assert row[who] in _ids_of(world, ents[idx]), (chain["chain_id"], who)
             arrivals[a].append(out.qty)
             assert out.value_usd and float(out.value_usd) > 0
+        if chain["kind"] not in COUNTED:
+            continue
+        if chain["kind"] == "consolidation":
+            (onward,) = {b for _, b in chain["links"]}
+            lots = [valid.loc[a].qty for a, _ in chain["links"]]
+            assert len(lots) in (2, 3)
+            assert 0.85 <= valid.loc[onward].qty / sum(lots) <= 1.15, chain["chain_id"]
+            assert all(not 0.85 <= valid.loc[onward].qty / q <= 1.15 for q in lots)
+            continue
         for a, outs in arrivals.items():
             ratio = sum(outs) / valid.loc[a].qty
             assert 0.85 <= ratio <= 1.15, (chain["chain_id"], ratio)
@@ -256,12 +277,65 @@ def test_chain_links_hold_in_the_csv(world):
                 assert len(outs) == 1
 
 
+def _pattern_chains(world, kind: str) -> list[dict]:
+    found = [c for c in world["truth"]["chains"] if c["kind"] == kind]
+    assert len(found) >= 2, kind
+    return found
+
+
+def test_cover_heading_chains_declare_the_goods_as_plausibly_the_same(world):
+    """The onward shipment carries another heading (a pair of the sourced table, or the same
+    HS4), with the description of that heading; count, net weight and value move as goods
+    do (weights within 10 %, a mark-up below 50 %)."""
+    valid, table = world["valid"], cover_headings()
+    kinds = set()
+    for chain in _pattern_chains(world, "cover_heading"):
+        ((a, b),) = chain["links"]
+        arr, out = valid.loc[a], valid.loc[b]
+        assert out.hs6 != arr.hs6 and out.description != arr.description
+        in_table = any(arr.hs6.startswith(x) and out.hs6.startswith(y) for x, y in table)
+        assert in_table or arr.hs6[:4] == out.hs6[:4], chain["chain_id"]
+        kinds.add("table" if in_table else "hs4")
+        assert out.unit == arr.unit == "pcs" and 0.97 <= out.qty / arr.qty <= 1.03
+        assert 0.9 <= out.kg / arr.kg <= 1.1
+        assert 1.0 < float(out.value_usd) / float(arr.value_usd) < 1.5
+    assert kinds == {"table", "hs4"}
+
+
+def test_without_a_cover_table_cover_chains_stay_within_the_hs4(tmp_path):
+    truth = json.loads(generate_world(tmp_path, seed=0).truth.read_text(encoding="utf-8"))
+    covers = [c for c in truth["chains"] if c["kind"] == "cover_heading"]
+    assert covers and all(c["hs6"][:4] == c["hs6_out"][:4] for c in covers)
+    assert not [x for x in truth["lookalikes"] if x["kind"] == "cover_coincidence"]
+
+
+@pytest.mark.parametrize("kind", ["unit_switch", "no_quantity"])
+def test_unit_patterns_hide_the_count_on_one_side_and_keep_the_weight(world, kind):
+    valid = world["valid"]
+    sides = Counter()
+    for chain in _pattern_chains(world, kind):
+        ((a, b),) = chain["links"]
+        arr, out = valid.loc[a], valid.loc[b]
+        assert arr.hs6 == out.hs6
+        hidden = [r for r in (arr, out) if r.unit != "pcs"]
+        assert len(hidden) == 1, chain["chain_id"]
+        if kind == "unit_switch":
+            assert hidden[0].unit == "kg" and hidden[0].qty == hidden[0].kg
+        else:
+            assert hidden[0].quantity == hidden[0].unit == ""
+        sides["out" if hidden[0] is out else "in"] += 1
+        assert 0.9 <= out.kg / arr.kg <= 1.1
+    assert sides["out"] >= 1
+
+
 def test_chains_mark_up_the_value(world):
     valid = world["valid"]
     marked_up = 0
     for chain in world["truth"]["chains"]:
         for a, b in chain["links"]:
             arr, out = valid.loc[a], valid.loc[b]
+            if arr.unit != "pcs" or out.unit != "pcs":
+                continue  # a count hidden as weight or left out: no price per piece
             unit_in = float(arr.value_usd) / arr.qty
             unit_out = float(out.value_usd) / out.qty
             assert 1.0 < unit_out / unit_in < 1.7
@@ -291,17 +365,18 @@ def test_mirrors_are_one_shipment_declared_twice(world):
 
 def test_no_unplanned_chain_in_the_world():
     """Brute force over the true parties: every arrival/onward pair that looks like a chain
-    link (same HS6, 0-60 days, quantity within 15 %, or several onward shipments adding up)
-    is a planted link, an ordinary pass-through look-alike, or a hub's trade, which never
-    leads to RU or BY."""
-    world = _World(0, 1.0, None)
+    link (same HS6, 0-60 days, quantity in one unit within 15 %, or several onward shipments
+    adding up, or several arrivals) is a planted link, an ordinary pass-through look-alike,
+    or a hub's trade, which never leads to RU or BY. (The patterns that hide the count or
+    the heading are checked by detection, tests/test_detection_accuracy.py.)"""
+    world = _World(0, 1.0, None, cover_headings())
     records = []
     for rows, exp, imp in world.iter_shipment_chunks():
         for row, e, i in zip(rows, exp.tolist(), imp.tolist()):
-            records.append((row[0], row[1], row[6], row[11], e, i))
+            records.append((row[0], row[1], row[6], row[11], row[12], e, i))
     bad = {id(r) for r, _, _ in world.bad_shipments}
     bad_ids = {r["record_id"] for r in world.planted if id(r) in bad}
-    df = pd.DataFrame(records, columns=["rid", "date", "hs", "qty", "exp", "imp"])
+    df = pd.DataFrame(records, columns=["rid", "date", "hs", "qty", "unit", "exp", "imp"])
     df = df[~df.rid.isin(bad_ids) & (df.rid != "")].drop_duplicates("rid")
     df = df[df.qty != ""]
     df["hs6"] = df.hs.map(_hs6)
@@ -312,7 +387,8 @@ def test_no_unplanned_chain_in_the_world():
     df["exp_country"] = df.exp.map(country)
     arrivals = df.rename(columns=lambda c: f"a_{c}")
     onward = df[df.imp_country != df.exp_country].rename(columns=lambda c: f"o_{c}")
-    pairs = arrivals.merge(onward, left_on=["a_imp", "a_hs6"], right_on=["o_exp", "o_hs6"])
+    pairs = arrivals.merge(onward, left_on=["a_imp", "a_hs6", "a_unit"],
+                           right_on=["o_exp", "o_hs6", "o_unit"])
     lag = (pairs.o_day - pairs.a_day).dt.days
     pairs = pairs[(lag >= 0) & (lag <= 60)]
 
@@ -338,7 +414,12 @@ def test_no_unplanned_chain_in_the_world():
         if kind == "ordinary_passthrough":
             allowed.add((rows[0]["record_id"], rows[1]["record_id"]))
     split_arrivals = {c.links[0][0]["record_id"] for c in world.chains if c.kind == "split"}
-    single = {link for link in allowed if link[0] not in split_arrivals}
+    merged_onward = {c.links[0][1]["record_id"] for c in world.chains
+                     if c.kind == "consolidation"}
+    hidden = {(a["record_id"], b["record_id"]) for c in world.chains
+              if c.kind in ("unit_switch", "no_quantity", "cover_heading") for a, b in c.links}
+    single = {link for link in allowed if link[0] not in split_arrivals
+              and link[1] not in merged_onward and link not in hidden}
 
     def canon(rid: str) -> str:
         return mirror_of.get(rid, rid)
@@ -355,6 +436,12 @@ def test_no_unplanned_chain_in_the_world():
     summed = grouped[(grouped.n > 1) & (grouped.out / grouped.arrival).between(0.85, 1.15)]
     assert set(map(canon, summed.index)) <= split_arrivals
     assert split_arrivals <= set(map(canon, summed.index))
+    # and several arrivals adding up to one onward shipment only for planted consolidations
+    shipped = pairs.assign(a_rid=pairs.a_rid.map(canon), o_rid=pairs.o_rid.map(canon))
+    grouped = shipped.drop_duplicates(["a_rid", "o_rid"]).groupby("o_rid").agg(
+        n=("a_rid", "nunique"), arrived=("a_qty", "sum"), onward=("o_qty", "first"))
+    summed = grouped[(grouped.n > 1) & (grouped.onward / grouped.arrived).between(0.85, 1.15)]
+    assert set(summed.index) == merged_onward
 
 
 # -- fronts ------------------------------------------------------------------------------------
@@ -432,12 +519,14 @@ def test_front_imports_match_exports_and_go_to_russia(world):
             pos = [_key(e) for e in chain["entities"]].index(_key(f))
             assert 0 < pos < len(chain["entities"]) - 1
             for k, (a, b) in enumerate(chain["links"]):
-                hop = 0 if chain["kind"] == "split" else k
+                hop = 0 if chain["kind"] in ONE_HOP else k
                 if hop + 1 != pos:
                     continue
                 arr, out = valid.loc[a], valid.loc[b]
-                ins += arr.qty if k == 0 or chain["kind"] != "split" else 0
-                outs += out.qty
+                # on weight where a declaration hides the count: the goods are the same
+                measure = "qty" if arr.unit == out.unit == "pcs" else "kg"
+                ins += arr[measure] if k == 0 or chain["kind"] != "split" else 0
+                outs += out[measure] if k == 0 or chain["kind"] != "consolidation" else 0
                 dest += out.imp_cc in DESTINATION_COUNTRIES
                 total += 1
         assert ins > 0, f
@@ -510,6 +599,29 @@ def test_different_hs_lookalikes(world):
         assert abs(out.qty / arr.qty - 1) <= 0.02
         assert 0 <= (out.day - arr.day).days <= 60
         assert out.imp_cc in DESTINATION_COUNTRIES
+
+
+def test_cover_coincidence_lookalikes_sell_genuine_goods_of_a_cover_heading(world):
+    """Goods of one side of a cover pair in, the same count of the other side's genuine
+    goods out to Russia: heading and count agree, weight and value do not."""
+    valid, table = world["valid"], cover_headings()
+    for x in _lookalikes(world, "cover_coincidence"):
+        arr, out = valid.loc[x["record_ids"][0]], valid.loc[x["record_ids"][1]]
+        assert any(arr.hs6.startswith(a) and out.hs6.startswith(b) for a, b in table)
+        assert out.qty == arr.qty and out.unit == arr.unit == "pcs"
+        assert not 0.5 <= out.kg / arr.kg <= 2.0
+        assert 0 <= (out.day - arr.day).days <= 60 and out.imp_cc in DESTINATION_COUNTRIES
+        assert date.fromisoformat(_registry_row(world, x).incorporation_date).year <= 2016
+
+
+def test_unit_coincidence_lookalikes_write_the_count_as_kilograms(world):
+    valid = world["valid"]
+    for x in _lookalikes(world, "unit_coincidence"):
+        arr, out = valid.loc[x["record_ids"][0]], valid.loc[x["record_ids"][1]]
+        assert arr.hs6 == out.hs6 and (arr.unit, out.unit) == ("pcs", "kg")
+        assert out.qty == arr.qty == out.kg
+        assert not 0.33 <= out.kg / arr.kg <= 3.0
+        assert 0 <= (out.day - arr.day).days <= 60 and out.imp_cc in DESTINATION_COUNTRIES
 
 
 def test_domestic_new_companies_never_export(world):

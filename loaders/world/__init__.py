@@ -25,13 +25,18 @@ accident. Every company that both imports and exports was
 planted on purpose and is recorded in the truth, as a scheme or as a look-alike (hubs
 included).
 
-Planted schemes: 2-hop and 3-hop chains, split onward shipments, mirror declarations,
-front-company clusters (shared address written with small variations, one nominee director
-written in Cyrillic and in Latin, liquidation within two years), dormant shells woken after
-2022. Look-alikes that must not be detected: old re-exporters whose onward quantities never
-match an arrival (or leave after more than 120 days), same quantity under a different HS6,
-young companies that only import or only sell at home, ordinary goods passed through to
-Russian retailers, a business-centre address shared by many old companies, and the hubs.
+Planted schemes: 2-hop and 3-hop chains, split onward shipments, the evasion patterns that
+hide a chain's match (``patterns``: several arrivals consolidated into one consignment, an
+onward shipment declared under a cover heading, a count stated as weight or left out), mirror
+declarations, front-company clusters (shared address written with small variations, one
+nominee director written in Cyrillic and in Latin, liquidation within two years), dormant
+shells woken after 2022. Look-alikes that must not be detected: old re-exporters whose onward
+quantities never match an arrival (or leave after more than 120 days), same quantity under a
+different HS6, young companies that only import or only sell at home, ordinary goods passed
+through to Russian retailers, a business-centre address shared by many old companies, the
+hubs, and the coincidences the patterns must not turn into chains (genuine goods of a cover
+heading sold in the count of an arrival; an onward declaration in kg carrying an arrival's
+count).
 
 truth.json
 ----------
@@ -44,10 +49,13 @@ truth.json
     copies of duplicated rows; also ``shipment_rows``, ``bad_shipment_rows``,
     ``duplicate_shipment_rows``.
 ``chains``
-    ``chain_id`` (``T1``...), ``kind`` (``2hop``, ``3hop``, ``split``), ``hs6``,
+    ``chain_id`` (``T1``...), ``kind`` (``2hop``, ``3hop``, ``split``, ``consolidation``,
+    ``cover_heading``, ``unit_switch``, ``no_quantity``), ``hs6`` (of the arrivals),
+    ``hs6_out`` (``cover_heading`` only: the heading the onward shipment is declared under),
     ``countries`` (true ISO-2 along the path), ``links`` (``[arrival, onward]`` record id
-    pairs; a split lists one pair per onward shipment), ``entities`` (country and
-    registration number along the path, supplier first, buyer last). Where a shipment was
+    pairs; a split lists one pair per onward shipment, a consolidation one per arrival),
+    ``entities`` (country and registration number along the path, supplier first, buyer
+    last). Where a shipment was
     declared on both sides of a border, a link cites the *importer's* declaration (the
     first id of its ``mirrors`` pair); the exporter's declaration is equally correct.
 ``mirrors``
@@ -58,7 +66,10 @@ truth.json
 ``lookalikes``
     ``kind`` ``old_reexporter``, ``different_hs``, ``domestic_new``,
     ``ordinary_passthrough`` (a real pass-through of ordinary goods to an ordinary retailer:
-    it must score below the chain threshold), ``business_centre``, ``hub`` (a busy
+    it must score below the chain threshold), ``cover_coincidence`` and ``unit_coincidence``
+    (an arrival and an onward shipment that must form no link at all; cover coincidences
+    only when ``generate_world`` was given the cover-heading table), ``business_centre``,
+    ``hub`` (a busy
     legitimate distributor, see above); the company and the ``record_ids`` of its rows (for
     ``business_centre`` the planted rows only, as the company trades in the background too;
     for ``hub`` all its rows in and out).
@@ -77,9 +88,10 @@ The package
 -----------
 ``plan`` holds ``_World``, the state every part of the plan shares and the seeded order of its
 steps; each step lives in a module of its own: ``parties`` (companies and people),
-``declarations`` (planted rows), ``schemes`` (fronts, dormant shells, chains),
-``lookalikes``, ``background`` (lanes; plain, mirrored, duplicated and bad rows), ``hubs``,
-``registry`` (officers, watchlist) and ``stream`` (shipment rows in file order). ``writer``
+``declarations`` (planted rows), ``schemes`` (fronts, dormant shells, chains), ``patterns``
+(evasion patterns and their coincidences), ``lookalikes``, ``background`` (lanes; plain,
+mirrored, duplicated and bad rows), ``hubs``, ``registry`` (officers, watchlist) and
+``stream`` (shipment rows in file order). ``writer``
 writes the files and ``truth`` the answer key. ``scope`` (calendar, countries, trades),
 ``goods``, ``names``, ``places``, ``identifiers`` and ``model`` hold the data they draw on.
 """

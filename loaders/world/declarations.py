@@ -40,9 +40,16 @@ class _Declarations:
 
     def _row(self, exp: _Company, imp: _Company, day: date, goods: _Goods, qty: int | None,
              value: float, side: str, *, script: str | None = None, origin: str | None = None,
-             ids: bool = True) -> dict:
-        """One planted declaration; its record id is set once rows have their places."""
+             ids: bool = True, declared: _Goods | None = None, measure: str = "count") -> dict:
+        """One planted declaration; its record id is set once rows have their places.
+
+        ``declared`` is the heading the goods are declared under when it is not their own (a
+        cover heading: its code and description, with the goods' own weight); ``measure`` says
+        how the quantity is stated: ``count`` in the goods' unit, ``weight`` in kg (the net
+        weight), ``none`` left out.
+        """
         rng = self.rng
+        shown = declared or goods
         reporter = imp.country if side == "IM" else exp.country
         if script is None:
             script = "cyr" if reporter in ("RU", "BY") and rng.random() < 0.8 else (
@@ -55,13 +62,13 @@ class _Declarations:
             "exporter_country": self._country_text(exp.country),
             "importer_name": self._party_name(imp, script),
             "importer_country": self._country_text(imp.country),
-            "hs_code": self._hs_text(goods.hs6),
+            "hs_code": self._hs_text(shown.hs6),
             "exporter_id": exp.trade_id if ids and rng.random() < 0.85 else "",
             "importer_id": imp.trade_id if ids and rng.random() < 0.85 else "",
-            "description": goods.ru if reporter in _CYRILLIC_COUNTRIES else goods.en,
+            "description": shown.ru if reporter in _CYRILLIC_COUNTRIES else shown.en,
             "origin_country": origin if origin is not None else exp.country,
             "quantity": str(qty) if qty is not None else "",
-            "unit": goods.unit,
+            "unit": shown.unit,
             "net_weight_kg": f"{weight:.1f}",
             "value_usd": f"{value:.2f}",
             "reporter": reporter,
@@ -70,29 +77,39 @@ class _Declarations:
             "_exp": exp.idx,
             "_imp": imp.idx,
         }
+        if measure == "weight":
+            row["quantity"], row["unit"] = row["net_weight_kg"], "kg"
+        elif measure == "none":
+            row["quantity"], row["unit"] = "", ""
         self.planted.append(row)
         return row
 
     def _ship(self, exp: _Company, imp: _Company, depart: date, goods: _Goods, qty: int,
               value: float, *, mirror: bool = False, origin: str | None = None,
-              transit: int | None = None) -> tuple[dict, date]:
+              transit: int | None = None, declared: _Goods | None = None,
+              measure: str = "count") -> tuple[dict, date]:
         """A physical shipment: one declaration, or two when ``mirror``; returns the row
-        detection should cite (the importer's when mirrored) and the arrival date."""
+        detection should cite (the importer's when mirrored) and the arrival date.
+        ``declared`` and ``measure`` as in :meth:`_row` (both declarations alike)."""
         rng = self.rng
         arrive = depart + timedelta(days=rng.randint(0, 5) if transit is None else transit)
+        shown = {"declared": declared, "measure": measure}
         for company in (exp, imp):
-            self._activity.setdefault((company.idx, goods.hs6), []).extend((depart, arrive))
+            for hs6 in dict.fromkeys((goods.hs6, (declared or goods).hs6)):
+                self._activity.setdefault((company.idx, hs6), []).extend((depart, arrive))
         if mirror:
             cited = self._row(exp, imp, arrive, goods, qty, value * rng.uniform(1.0, 1.04), "IM",
                               script="cyr" if imp.country in _CYRILLIC_COUNTRIES else "lat",
-                              origin=origin)
+                              origin=origin, **shown)
             other = self._row(exp, imp, depart, goods, qty, value, "EX", script="lat",
-                              origin=origin)
+                              origin=origin, **shown)
             self.mirrors.append((cited, other))
             return cited, arrive
         if rng.random() < 0.8:
-            return self._row(exp, imp, arrive, goods, qty, value, "IM", origin=origin), arrive
-        return self._row(exp, imp, depart, goods, qty, value, "EX", origin=origin), arrive
+            return self._row(exp, imp, arrive, goods, qty, value, "IM", origin=origin,
+                             **shown), arrive
+        return self._row(exp, imp, depart, goods, qty, value, "EX", origin=origin,
+                         **shown), arrive
 
     def _free(self, company: _Company, hs6: str, days: list[date], gap: int = 120) -> bool:
         """True when ``company`` has no other trade in ``hs6`` within ``gap`` days of ``days``."""

@@ -88,7 +88,25 @@ _ORDINARY_GOODS = (
     _Goods("440710", False, "m3", "Coniferous sawn wood", "Лесоматериалы хвойные распиленные",
            (150.0, 400.0), 500.0, (20, 1000)),
 )
-_GOODS = _CHPL_GOODS + _ORDINARY_GOODS
+# Headings goods are declared under on the way on when they travel under a cover heading
+# (the parts and general headings of queries/data/cover_headings.csv); which arrival heading
+# may be declared as which comes from that table, passed to generate_world. The goods are also
+# real trade of their own, for the look-alikes: sprayers, computer and radio parts are heavier
+# per unit than the goods they may cover for.
+_COVER_GOODS = (
+    _Goods("842441", False, "pcs", "Agricultural or horticultural sprayers, portable",
+           "Опрыскиватели сельскохозяйственные переносные", (40.0, 400.0), 6.0, (20, 2000)),
+    _Goods("847330", False, "pcs", "Parts and accessories of computers",
+           "Части и принадлежности вычислительных машин", (3.0, 150.0), 0.25, (100, 20000)),
+    _Goods("852990", False, "pcs", "Parts of radio, television and radar apparatus",
+           "Части аппаратуры радио-, теле- и радиолокационной", (2.0, 120.0), 0.6, (100, 10000)),
+    _Goods("901390", False, "pcs", "Parts and accessories of optical devices",
+           "Части и принадлежности приборов оптических", (5.0, 200.0), 1.2, (50, 5000)),
+    _Goods("853690", False, "pcs", "Electrical apparatus for switching or connecting circuits",
+           "Аппаратура электрическая для коммутации электрических цепей", (0.3, 15.0), 0.05,
+           (500, 50000)),
+)
+_GOODS = _CHPL_GOODS + _ORDINARY_GOODS + _COVER_GOODS
 _GOODS_INDEX = {g.hs6: i for i, g in enumerate(_GOODS)}
 
 CHPL_HS6 = tuple(g.hs6 for g in _CHPL_GOODS)

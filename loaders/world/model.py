@@ -79,4 +79,5 @@ class _Chain:
     hs6: str
     route: list[_Company]
     links: list[tuple[dict, dict]]
+    hs6_out: str | None = None  # the heading the onward shipment is declared under, if another
 

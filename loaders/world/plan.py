@@ -13,6 +13,7 @@ from loaders.world.lookalikes import _Lookalikes
 from loaders.world.model import _Chain, _Company, _Intermediary, _Person
 from loaders.world.names import _LEGAL
 from loaders.world.parties import _Parties
+from loaders.world.patterns import _Patterns
 from loaders.world.registry import _Registers
 from loaders.world.schemes import _Schemes
 from loaders.world.scope import (
@@ -30,21 +31,23 @@ _DEFAULT_ROWS = 4000
 _ESTABLISHED = (date(1998, 1, 1), date(2017, 12, 31))
 
 
-class _World(_Parties, _Declarations, _Schemes, _Lookalikes, _Background, _Hubs, _Registers,
-             _Stream):
+class _World(_Parties, _Declarations, _Schemes, _Patterns, _Lookalikes, _Background, _Hubs,
+             _Registers, _Stream):
     """Plans the whole world in memory except the background shipment rows, which stream.
 
     Each part of the plan is a mixin of its own module; this class holds the state they
     share and runs them in order.
     """
 
-    def __init__(self, seed: int, scale: float, n_shipments: int | None) -> None:
+    def __init__(self, seed: int, scale: float, n_shipments: int | None,
+                 cover_pairs: tuple[tuple[str, str], ...] = ()) -> None:
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise WorldError(f"seed must be a non-negative integer, not {seed!r}")
         if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
             raise WorldError(f"scale must be a positive number, not {scale!r}")
         self.seed = seed
         self.scale = float(scale)
+        self.cover_pairs = _cover_pairs(cover_pairs)
         default_rows = _n(_DEFAULT_ROWS, self.scale, 500)
         self.n_rows = default_rows if n_shipments is None else int(n_shipments)
         self.rng = random.Random(f"tracegraph-world-{seed}")
@@ -87,10 +90,12 @@ class _World(_Parties, _Declarations, _Schemes, _Lookalikes, _Background, _Hubs,
         self._plan_fronts()
         self._plan_dormant()
         self._plan_chains()
+        self._plan_patterns()
         self._plan_old_reexporters()
         self._plan_different_hs()
         self._plan_domestic_new()
         self._plan_ordinary_passthrough()
+        self._plan_pattern_lookalikes()
         self._plan_lanes()
         self._plan_plain_rows()
         self._plan_bad_rows()
@@ -161,3 +166,18 @@ class _World(_Parties, _Declarations, _Schemes, _Lookalikes, _Background, _Hubs,
         self.watchlist_only = self._company("RU", "listed_only", self._day(*old),
                                             legal=_LEGAL["RU"][1], registry=False,
                                             activity=rng.choice(DEFENCE_ACTIVITY_CODES))
+
+
+def _cover_pairs(pairs) -> tuple[tuple[str, str], ...]:
+    """``(arrival HS prefix, onward HS prefix)`` pairs, checked: digits, 2 to 6 of them."""
+    out = []
+    try:
+        for a, b in pairs:
+            a, b = str(a).strip(), str(b).strip()
+            if not (a.isdigit() and b.isdigit() and 2 <= len(a) <= 6 and 2 <= len(b) <= 6):
+                raise ValueError
+            out.append((a, b))
+    except (TypeError, ValueError):
+        raise WorldError("cover_headings must be (arrival HS prefix, onward HS prefix) pairs "
+                         f"of 2 to 6 digits, not {pairs!r:.80}") from None
+    return tuple(out)

@@ -71,6 +71,7 @@ def _chains(world: _World) -> list[dict]:
     for n, chain in enumerate(world.chains, start=1):
         chains.append({
             "chain_id": f"T{n}", "kind": chain.kind, "hs6": chain.hs6,
+            **({"hs6_out": chain.hs6_out} if chain.hs6_out else {}),
             "countries": [c.country for c in chain.route],
             "links": [[a["record_id"], b["record_id"]] for a, b in chain.links],
             "entities": [c.key for c in chain.route],

@@ -7,6 +7,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 
@@ -63,7 +64,8 @@ def _company_row(c: _Company) -> dict:
     }
 
 def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
-                   n_shipments: int | None = None) -> WorldPaths:
+                   n_shipments: int | None = None,
+                   cover_headings: Iterable[tuple[str, str]] = ()) -> WorldPaths:
     """Write a seeded sample world: four canonical input tables and its answer key.
 
     Parameters
@@ -80,6 +82,12 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
         Exact number of data rows in ``shipments.csv``; background trade fills whatever the
         planted rows leave. Rows stream to disk in chunks, so a million rows need little
         memory.
+    cover_headings : iterable of (str, str), optional
+        Known cover headings as ``(arrival HS prefix, onward HS prefix)`` pairs, e.g.
+        ``queries.reference.cover_headings()`` (the project's sourced table; the generator
+        keeps no copy of it). Cover-heading chains use these pairs (two in three) and other
+        headings of the same HS4; without them, only the same HS4, and no
+        ``cover_coincidence`` look-alikes are planted.
 
     Returns
     -------
@@ -90,17 +98,19 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
     Raises
     ------
     WorldError
-        On a negative seed, a non-positive scale, or fewer rows than the planted ones.
+        On a negative seed, a non-positive scale, fewer rows than the planted ones, or cover
+        headings that are not pairs of HS prefixes.
 
     Examples
     --------
     >>> import tempfile, json
     >>> paths = generate_world(tempfile.mkdtemp(), seed=1, scale=0.5)
     >>> truth = json.loads(paths.truth.read_text(encoding="utf-8"))
-    >>> sorted({c["kind"] for c in truth["chains"]})
-    ['2hop', '3hop', 'split']
+    >>> sorted({c["kind"] for c in truth["chains"]})  # doctest: +NORMALIZE_WHITESPACE
+    ['2hop', '3hop', 'consolidation', 'cover_heading', 'no_quantity', 'split',
+     'unit_switch']
     """
-    world = _World(seed, scale, n_shipments)
+    world = _World(seed, scale, n_shipments, tuple(cover_headings))
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = WorldPaths(out, out / "shipments.csv", out / "companies.csv", out / "officers.csv",
