@@ -82,6 +82,29 @@ def test_chain_map_offline_loads_draws_and_cites_both_records(chromium, tmp_path
     chromium.screenshot(Path(tempfile.gettempdir()) / "tracegraph-map-chain.png")
 
 
+def test_legend_explains_the_reason_codes_offline(chromium, tmp_path):
+    g = _chain()
+    g.nodes["int"]["chain_reasons"] = "QTY_MATCH(ratio=1.00);HS_MISMATCH(in=880730,out=842441)"
+    _open(chromium, tmp_path / "reasons.html", g, title="Chain CN>KG>RU")
+    details = "document.getElementById('tg-reasons')"
+    assert chromium.js(f"return {details}.open;") is False
+    assert chromium.js(f"return {details}.querySelector('summary').textContent;").startswith(
+        "HS_MISMATCH, QTY_MATCH on this map")
+    chromium.js(f"{details}.querySelector('summary').click();")
+    assert chromium.js(f"return {details}.open;") is True
+    seen = chromium.js(f"return Array.from({details}.querySelectorAll('.tg-seen'))"
+                       ".map(e => e.innerText.replace(/\\s+/g, ' ').trim());")
+    assert seen == ["QTY_MATCH The goods that left are the goods that arrived",
+                    "HS_MISMATCH The onward shipment was declared under another heading "
+                    "(cover heading)"]
+    visible = chromium.js(f"return {details}.querySelector('.tg-seen dd').getClientRects().length;")
+    assert visible > 0
+    assert "docs/methodology.md" in chromium.js(f"return {details}.innerText;")
+    assert chromium.js("return window.__tracegraph.nodeCount;") == 3
+    assert chromium.console_errors() == []
+    chromium.screenshot(Path(tempfile.gettempdir()) / "tracegraph-map-reasons.png")
+
+
 def test_layout_stops_moving_after_stabilisation(chromium, tmp_path):
     g = nx.MultiDiGraph()
     for i in range(60):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import importlib.resources
+import json
+import re
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from typing import Any
@@ -10,9 +14,13 @@ from typing import Any
 import networkx as nx
 
 from viz import _values, style
+from viz.errors import MapAssetError
 from viz.fold import Folding
 
-__all__ = ["header", "legend"]
+__all__ = ["header", "legend", "reason_glossary"]
+
+# A reason code as chains and fronts write it: ``HS_MISMATCH(in=880730,out=842441)``.
+_CODE = re.compile(r"([A-Z][A-Z_]{2,})(?:\(.*\))?")
 
 
 def header(graph: nx.Graph, folding: Folding, payload: Mapping[str, Any], *, title: Any, subtitle: Any,
@@ -66,4 +74,40 @@ def legend(edge_types: Counter[str], records: dict[Hashable, dict[str, Any]], ke
             None if edge_type == "OTHER" else edge_type)
         dash = " ".join(str(x) for x in look["dashes"]) if look["dashes"] else ""
         edges.append((look["title"], look["color"], dash))
-    return {"roles": roles, "two_roles": two_roles, "kinds": kinds, "summary": has_summary, "edges": edges}
+    return {"roles": roles, "two_roles": two_roles, "kinds": kinds, "summary": has_summary, "edges": edges,
+            "reasons": _reasons(records, kept)}
+
+
+@functools.lru_cache(maxsize=1)
+def reason_glossary() -> dict[str, Any]:
+    """What each reason code of chains and fronts measures, from ``viz/static/reasons.json``.
+
+    The file is generated from the project's ``docs/methodology.md`` (its "What it measures"
+    column; ``tests/test_viz_legend.py`` fails when the two differ and rewrites it when run
+    as a script), so a map handed to someone without the sources still explains its codes.
+    Returns ``{"source": ..., "sections": [[title, [[code, meaning], ...]], ...]}``.
+    """
+    try:
+        text = (importlib.resources.files("viz") / "static" / "reasons.json").read_text(encoding="utf-8")
+        data = json.loads(text)
+        sections = [[str(title), [[str(c), str(m)] for c, m in rows]] for title, rows in data["sections"]]
+        return {"source": str(data["source"]), "sections": sections}
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise MapAssetError(f"viz/static/reasons.json is missing or unreadable: {e}") from e
+
+
+def _reasons(records: dict[Hashable, dict[str, Any]], kept: list[Hashable]) -> dict[str, Any]:
+    """The glossary, each code marked when a drawn node carries it (in ``reasons`` or in a
+    property whose name ends with ``reasons``, such as a chain map's ``chain_reasons``)."""
+    seen: set[str] = set()
+    for n in kept:
+        rec = records[n]
+        texts = list(rec["reasons"]) + [v for k, v in rec["other"] if k.lower().endswith("reasons")]
+        for text in texts:
+            matches = (_CODE.fullmatch(part.strip()) for part in str(text).split(";"))
+            seen.update(m.group(1) for m in matches if m)
+    glossary = reason_glossary()
+    sections = [(title, [(code, meaning, code in seen) for code, meaning in rows])
+                for title, rows in glossary["sections"]]
+    known = {code for _, rows in glossary["sections"] for code, _ in rows}
+    return {"source": glossary["source"], "sections": sections, "seen": sorted(seen & known)}
