@@ -6,7 +6,9 @@ no Docker, nothing but Java 17 and Maven on the machine. Where it lives and how 
 grow is a :class:`ServerConfig` that the application fills (``tracegraph.settings``).
 
 - :mod:`graph.server.config`: paths, ports, memory and version (ServerConfig);
-- :mod:`graph.server.install`: Java, and the jars fetched by Maven;
+- :mod:`graph.server.install`: Java, and the jars fetched by Maven (the server's, and Neo4j
+  Browser's for ``start --browser``);
+- :mod:`graph.server.browser`: the HTTP connector that serves Neo4j Browser, when asked;
 - :mod:`graph.server.process`: start, stop, status, the pid file (checked to name our server
   before any signal), and what a killed bulk load leaves;
 - :mod:`graph.server.password`: the password, made once, kept 0600, never on a command line;
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 from graph.server.config import (
     ADMIN_CLASS,
+    BROWSER_VERSION,
     MAIN_CLASS,
     MIN_JAVA,
     NEO4J_VERSION,
@@ -30,11 +33,14 @@ from graph.server.install import (
     MavenFailed,
     _java,
     install,
+    install_browser,
+    is_browser_installed,
     is_installed,
     java_version,
 )
 from graph.server.password import PasswordFileExists, create_password_file
 from graph.server.process import (
+    BrowserNeedsRestart,
     PortInUse,
     ServerStartFailed,
     ServerStatus,
@@ -50,6 +56,10 @@ from graph.server.process import (
 
 __all__ = [
     "NEO4J_VERSION",
+    "BROWSER_VERSION",
+    "BrowserNeedsRestart",
+    "install_browser",
+    "is_browser_installed",
     "MAIN_CLASS",
     "ADMIN_CLASS",
     "MIN_JAVA",

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["NEO4J_VERSION", "MAIN_CLASS", "ADMIN_CLASS", "MIN_JAVA", "USER", "ServerConfig"]
+__all__ = ["NEO4J_VERSION", "BROWSER_VERSION", "MAIN_CLASS", "ADMIN_CLASS", "MIN_JAVA", "USER",
+           "ServerConfig"]
 
 NEO4J_VERSION = "5.26.30"
+# org.neo4j.client:neo4j-browser: the newest published; a 5.26 server serves it from its class
+# path when HTTP is on (tracegraph neo4j start --browser)
+BROWSER_VERSION = "5.24.0"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 MIN_JAVA = 17
@@ -32,6 +36,7 @@ class ServerConfig:
     start_timeout: float = 180.0
     maven_args: tuple[str, ...] = ()  # e.g. ("-s", "settings.xml") for a mirror or proxy
     java_home: Path | None = None  # None: the ``java`` on the PATH
+    browser_version: str = BROWSER_VERSION
 
     @property
     def install_dir(self) -> Path:
@@ -40,6 +45,10 @@ class ServerConfig:
     @property
     def lib_dir(self) -> Path:
         return self.install_dir / "lib"
+
+    @property
+    def browser_dir(self) -> Path:
+        return self.cache / f"neo4j-browser-{self.browser_version}"
 
     @property
     def neo4j_home(self) -> Path:

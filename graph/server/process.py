@@ -15,11 +15,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from graph import GraphError
+from graph.server import browser
 from graph.server.config import MAIN_CLASS, USER, ServerConfig
-from graph.server.install import _check_java, _first_error, install, is_installed
+from graph.server.install import _check_java, _first_error, install, install_browser, is_installed
 from graph.server.password import read_password, set_initial_password
 
 __all__ = [
+    "BrowserNeedsRestart",
     "PortInUse",
     "ServerStartFailed",
     "ServerStatus",
@@ -57,6 +59,10 @@ class ServerStartFailed(GraphError):
     """The server process died or never answered on Bolt."""
 
 
+class BrowserNeedsRestart(GraphError):
+    """Neo4j Browser was asked of a server that already runs without it."""
+
+
 @dataclass
 class ServerStatus:
     """What ``tracegraph neo4j status`` prints."""
@@ -68,6 +74,7 @@ class ServerStatus:
     data_dir: str
     store_bytes: int
     installed: bool
+    browser_url: str | None = None  # Neo4j Browser's page, when the server serves it
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
@@ -200,7 +207,7 @@ def _child_env(config: ServerConfig) -> dict:
 # -- start / stop / status ------------------------------------------------------------------
 
 
-def _write_conf(config: ServerConfig, port: int) -> None:
+def _write_conf(config: ServerConfig, port: int, http_port: int | None = None) -> None:
     config.conf_dir.mkdir(parents=True, exist_ok=True)
     lines = [
         "# written by tracegraph at every start; edit TRACEGRAPH_* variables instead",
@@ -208,7 +215,9 @@ def _write_conf(config: ServerConfig, port: int) -> None:
         "server.default_advertised_address=127.0.0.1",
         "server.bolt.enabled=true",
         f"server.bolt.listen_address=127.0.0.1:{port}",
-        "server.http.enabled=false",
+        # what the server tells clients to connect to (Neo4j Browser asks): the real port
+        f"server.bolt.advertised_address=127.0.0.1:{port}",
+        *browser.conf_lines(port, http_port),
         "server.https.enabled=false",
         f"server.memory.heap.initial_size={config.heap}",
         f"server.memory.heap.max_size={config.heap}",
@@ -245,16 +254,23 @@ def _log_tail(config: ServerConfig, lines: int = 25) -> str:
     return "\n".join(parts)
 
 
-def start(config: ServerConfig, *, echo=None) -> ServerStatus:
+def start(config: ServerConfig, *, browser_ui: bool = False, echo=None) -> ServerStatus:
     """Start the server in the background; return when Bolt answers.
 
     Harmless when it already runs. Installs the server first when it is not installed.
     A database left by a bulk load that did not finish is dropped first
-    (:func:`recover_unfinished_bulk_load`).
+    (:func:`recover_unfinished_bulk_load`). ``browser_ui``: HTTP on (127.0.0.1 only) serving
+    Neo4j Browser, fetched first when it is not in the cache; asked of a server that runs
+    without it, :class:`BrowserNeedsRestart`.
     """
     recover_unfinished_bulk_load(config, echo=echo)
     current = status(config)
     if current.running:
+        if browser_ui and not _read_state(config).get("http_port"):
+            raise BrowserNeedsRestart(
+                f"Neo4j already runs on {current.uri} without Neo4j Browser (HTTP off): "
+                "restart it with 'tracegraph neo4j stop' then 'tracegraph neo4j start "
+                "--browser'")
         return current
     marker = _read_marker(config)
     if marker and marker.get("pid") != os.getpid():
@@ -265,17 +281,27 @@ def start(config: ServerConfig, *, echo=None) -> ServerStatus:
     java = _check_java(config.java_home)
     if not is_installed(config):
         install(config, echo=echo)
+    if browser_ui:
+        install_browser(config, echo=echo)
     for path in (config.data_dir, config.logs_dir, config.run_dir):
         path.mkdir(parents=True, exist_ok=True)
     config.home.chmod(0o700)
 
     port = _choose_port(config)
-    _write_conf(config, port)
+    http_port = _choose_http_port(config, port) if browser_ui else None
+    _write_conf(config, port, http_port)
     _set_initial_password(config, java)
-    process = _launch(config, java)
+    process = _launch(config, java, browser_ui)
     uri = f"bolt://127.0.0.1:{port}"
-    _write_state(config, {"port": port, "pid": process.pid, "version": config.version,
-                          "uri": uri, "started": _process_started(process.pid)})
+    earlier = _read_state(config)
+    state = {"port": port, "pid": process.pid, "version": config.version, "uri": uri,
+             "started": _process_started(process.pid)}
+    if http_port:
+        state["http_port"] = http_port
+    elif earlier.get("http_port") or earlier.get("last_http_port"):
+        # HTTP is off this time; the port is kept for the next --browser start
+        state["last_http_port"] = earlier.get("http_port") or earlier.get("last_http_port")
+    _write_state(config, state)
     if echo:
         echo(f"starting Neo4j {config.version} on {uri} (pid {process.pid}) ...")
     return _wait_for_bolt(config, process, uri, port)
@@ -294,11 +320,25 @@ def _choose_port(config: ServerConfig) -> int:
     return port
 
 
-def _launch(config: ServerConfig, java: str) -> subprocess.Popen:
+def _choose_http_port(config: ServerConfig, bolt_port: int) -> int:
+    """The HTTP port of the last --browser start when still free, else a free one."""
+    state = _read_state(config)
+    port = state.get("http_port") or state.get("last_http_port")
+    if not port or port == bolt_port or not _port_free(port):
+        port = _free_port()
+        while port == bolt_port:
+            port = _free_port()
+    return port
+
+
+def _launch(config: ServerConfig, java: str, browser_ui: bool = False) -> subprocess.Popen:
     """The server's JVM in a session of its own, its output in the console log."""
+    class_path = [str(config.lib_dir / "*")]
+    if browser_ui:  # the server serves /browser/ from the jar found on its class path
+        class_path.append(str(config.browser_dir / "lib" / "*"))
     command = [
         java, f"-Xms{config.heap}", f"-Xmx{config.heap}", *_JVM_OPTIONS,
-        "-cp", str(config.lib_dir / "*"), MAIN_CLASS,
+        "-cp", os.pathsep.join(class_path), MAIN_CLASS,
         f"--home-dir={config.neo4j_home}", f"--config-dir={config.conf_dir}", "--console-mode",
     ]
     with open(config.console_log, "ab") as log:
@@ -312,26 +352,34 @@ def _launch(config: ServerConfig, java: str) -> subprocess.Popen:
 
 def _wait_for_bolt(config: ServerConfig, process: subprocess.Popen, uri: str,
                    port: int) -> ServerStatus:
-    """The status once Bolt answers; the log's tail in the error when the server dies or
-    stays silent past the start timeout (then it is stopped)."""
+    """The status once Bolt answers (and the Browser's page, when asked for); the log's
+    tail in the error when the server dies or stays silent past the start timeout (then it
+    is stopped)."""
     password = read_password(config)
+    http_port = _read_state(config).get("http_port")
+    waiting_for = uri
     deadline = time.monotonic() + config.start_timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             config.pid_file.unlink(missing_ok=True)
             tail = _log_tail(config)
             if "Address already in use" in tail or "BindException" in tail:
-                raise PortInUse(f"port {port} on 127.0.0.1 was taken while Neo4j started")
+                ports = f"{port} or {http_port}" if http_port else f"{port}"
+                raise PortInUse(f"port {ports} on 127.0.0.1 was taken while Neo4j started")
             raise ServerStartFailed(
                 f"Neo4j exited at start with status {process.returncode}; log tail:\n{tail}"
             )
         if _bolt_answers(uri, password):
-            return status(config)
+            current = status(config)
+            # with the Browser asked for, HTTP must answer too (it may come up after Bolt)
+            if current.browser_url or not http_port:
+                return current
+            waiting_for = browser.browser_url(http_port)
         time.sleep(0.5)
     _terminate(process.pid, grace=10)
     config.pid_file.unlink(missing_ok=True)
     raise ServerStartFailed(
-        f"Neo4j did not answer on {uri} within {config.start_timeout:.0f} s; "
+        f"Neo4j did not answer on {waiting_for} within {config.start_timeout:.0f} s; "
         f"log tail:\n{_log_tail(config)}"
     )
 
@@ -395,6 +443,12 @@ def status(config: ServerConfig) -> ServerStatus:
             notes.append(str(error))
         if version is None and not notes:
             notes.append("process is alive but Bolt does not answer yet")
+    url = None
+    if version is not None and state.get("http_port"):
+        url = browser.browser_url(state["http_port"])
+        if not browser.answers(url):
+            notes.append(f"Neo4j Browser does not answer at {url}")
+            url = None
     return ServerStatus(
         running=pid is not None and version is not None,
         uri=uri,
@@ -403,6 +457,7 @@ def status(config: ServerConfig) -> ServerStatus:
         data_dir=str(config.data_dir),
         store_bytes=_store_bytes(config.data_dir) if config.data_dir.exists() else 0,
         installed=is_installed(config),
+        browser_url=url,
         notes=notes,
     )
 
