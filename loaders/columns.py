@@ -14,6 +14,7 @@ __all__ = [
     "COMPANIES",
     "OFFICERS",
     "WATCHLIST",
+    "TRADE_FLOWS",
     "RESOLVED",
     "REJECT_REASON",
     "LINE_NUMBER",
@@ -102,7 +103,16 @@ WATCHLIST = InputTable(
     optional=("id", "program", "listed_on", "category"),
 )
 
-INPUT_TABLES: dict[str, InputTable] = {t.kind: t for t in (SHIPMENTS, COMPANIES, OFFICERS, WATCHLIST)}
+# Aggregate statistics (a statistics office's figures, not records): read and stored apart
+# from the records by loaders.flows, never through the per-row shipment path
+TRADE_FLOWS = InputTable(
+    kind="trade_flows",
+    required=("reporter", "partner", "hs_code", "period", "value"),
+    optional=("flow", "currency", "quantity", "unit", "net_weight_kg", "source"),
+)
+
+INPUT_TABLES: dict[str, InputTable] = {t.kind: t for t in (SHIPMENTS, COMPANIES, OFFICERS, WATCHLIST,
+                                                           TRADE_FLOWS)}
 
 # A watchlist row may describe the listed entity the way a registry does; these columns carry
 # that description to the Company / Person the listing points at. entity_kind says which.

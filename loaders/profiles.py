@@ -8,7 +8,8 @@ the rows of a file is :mod:`loaders.mapping`'s job.
 Keys (all optional):
 
 ``kind``
-    shipments, companies, officers or watchlist (else recognised from the mapped columns).
+    shipments, companies, officers, watchlist or trade_flows (else recognised from the mapped
+    columns).
 ``columns``
     ``source header: canonical column``; headers match case-insensitively and trimmed.
     Several headers may map to one column ("or similar" spellings, or a fallback column):
@@ -32,6 +33,10 @@ Keys (all optional):
     ``{value: COLUMN, currency: COLUMN, rates: {EUR: 1.08, ...}, target: value_usd}`` —
     ``value`` in ``currency`` times the rate (USD per unit) gives ``target``; a row whose
     currency has no rate is rejected with the reason.
+``scale``
+    ``column: factor`` — numbers of a trade_flows column multiplied once read (CEPII BACI
+    gives values in thousands of USD and quantities in tonnes: ``{value: 1000,
+    net_weight_kg: 1000}``).
 ``identifiers``
     a list of ``{in: [headers], pattern: REGEX, to: column}``: the first capture group of the
     first match fills ``to``. A cell in which any identifier pattern matched is not copied
@@ -144,6 +149,7 @@ class Profile:
     constants: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     currency: dict[str, Any] | None = None
+    scale: dict[str, float] = field(default_factory=dict)
     identifiers: tuple[IdentifierRule, ...] = ()
     list_separator: re.Pattern[str] | None = None
     first_value: tuple[str, ...] = ()
@@ -348,6 +354,7 @@ class _ProfileSpec(_Spec):
     constants: Optional[dict[_Column, _Scalar]] = None
     values: Optional[dict[_Column, dict[Any, _Scalar]]] = None
     currency: _CurrencySpec = None
+    scale: Optional[dict[_Column, Annotated[float, Field(gt=0)]]] = None
     identifiers: list[_IdentifierSpec] = []
     list_separator: Optional[Annotated[list[_NonEmpty], BeforeValidator(_listed),
                                        Field(min_length=1)]] = None
@@ -393,6 +400,8 @@ _SHAPES: dict[tuple[str, ...], Any] = {
     ("currency", "currency"): "must be a column header",
     ("currency", "rates"): "must map currency codes to USD per unit",
     ("currency", "rates", "*"): "must be a positive number (USD per unit)",
+    ("scale",): "must map columns to factors",
+    ("scale", "*"): "must be a positive number",
     ("identifiers",): "must be a list of {in, pattern, to}",
     ("identifiers", "*"): "must be a mapping with in, pattern, to",
     ("identifiers", "*", "in"): "must be a header or a list of headers",
@@ -475,6 +484,7 @@ def _profile(spec: _ProfileSpec, default_name: str) -> Profile:
         values={column: {str(k).strip().casefold(): v for k, v in table.items()}
                 for column, table in (spec.values or {}).items()},
         currency=_currency(spec.currency) if spec.currency is not None else None,
+        scale={str(column): float(factor) for column, factor in (spec.scale or {}).items()},
         identifiers=tuple(IdentifierRule(tuple(r.sources), r.pattern, r.to)
                           for r in spec.identifiers),
         list_separator=re.compile("|".join(map(re.escape, separator))) if separator else None,
