@@ -780,6 +780,8 @@ def test_hundred_thousand_rows(tmp_path):
 
 @pytest.mark.parametrize("kwargs", [
     {"seed": -1}, {"scale": 0}, {"scale": float("nan")}, {"n_shipments": 50},
+    {"cover_headings": [("8807", "sprayers")]}, {"cover_headings": ["880730"]},
+    {"cover_headings": 8424},
 ])
 def test_bad_arguments_raise_world_error(tmp_path, kwargs):
     with pytest.raises(WorldError):

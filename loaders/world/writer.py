@@ -110,7 +110,7 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
     ['2hop', '3hop', 'consolidation', 'cover_heading', 'no_quantity', 'split',
      'unit_switch']
     """
-    world = _World(seed, scale, n_shipments, tuple(cover_headings))
+    world = _World(seed, scale, n_shipments, cover_headings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = WorldPaths(out, out / "shipments.csv", out / "companies.csv", out / "officers.csv",
