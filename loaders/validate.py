@@ -32,6 +32,8 @@ __all__ = [
     "NUMBER_COLUMNS",
     "IDENTIFIER_COLUMNS",
     "NAME_COLUMNS",
+    "KEY_COLUMNS",
+    "MAX_KEY_CHARS",
     "OWNER_ROLES",
     "PERSONS",
     "TABLES",
@@ -52,6 +54,12 @@ IDENTIFIER_COLUMNS = frozenset({
     "company_registration_number", "officer_id", "id",
 })
 NAME_COLUMNS = frozenset({"exporter_name", "importer_name", "name", "officer_name", "name_latin"})
+# Cells that identify or match something: longer than MAX_KEY_CHARS, no real value is meant (a
+# stray quote swallowed rows, or the text was built to slow matching down); such a row is
+# rejected before any normaliser sees the cell
+KEY_COLUMNS = NAME_COLUMNS | IDENTIFIER_COLUMNS | COUNTRY_COLUMNS | {
+    "record_id", "hs_code", "company_name", "list", "program", "category"}
+MAX_KEY_CHARS = 1_000
 OWNER_ROLES = frozenset({"shareholder", "beneficial_owner", "owner", "participant", "member"})
 _OFFICER_TYPES = {"person": "person", "individual": "person", "natural_person": "person",
                   "company": "company", "organization": "company", "legal_entity": "company",
@@ -116,6 +124,9 @@ class Validator:
         columns = list(table.columns)
         if self.kind == "watchlist":
             columns += [c for c in WATCHLIST_ENTITY_COLUMNS if c not in columns]
+        for name in columns:
+            if name in KEY_COLUMNS:
+                chunk.limit(name, MAX_KEY_CHARS)
         for name in columns:
             self._checker(name)(chunk, name, table)
         self._fill(chunk.out, columns)
@@ -353,6 +364,21 @@ class _Chunk:
         before, after = template.split("{}")
         message[bad] = before + raw[bad].map(_shown) + after
         self.reject(bad, message)
+
+    def limit(self, name: str, max_chars: int) -> None:
+        """Reject the rows whose ``name`` cell is over ``max_chars`` characters, and blank the
+        cell so no check of the column spends time on it."""
+        text = self.text(name)
+        lengths = text.str.len().to_numpy(dtype=float, na_value=0.0)
+        bad = lengths > max_chars
+        if not bad.any():
+            return
+        message = pd.Series("", index=self.index, dtype=object)
+        message[bad] = [f"cell of {int(n):,} characters in column {name} (at most {max_chars:,})"
+                        for n in lengths[bad]]
+        self.reject(bad, message)
+        self._text[name] = text.where(~bad, "")
+        self._given.pop(name, None)
 
     def reject(self, bad: np.ndarray, message: str | pd.Series) -> None:
         self.reasons = add_reason(self.reasons, pd.Series(bad, index=self.index), message)

