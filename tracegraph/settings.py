@@ -8,6 +8,7 @@ what can be fetched or built again — the Neo4j jars, rigour's territory table.
 ``TRACEGRAPH_NEO4J_PORT``, ``_HEAP``, ``_PAGECACHE``, ``_VERSION``, ``_START_TIMEOUT``,
 ``TRACEGRAPH_MAVEN_ARGS`` and ``JAVA_HOME``: how the managed server runs
 (:func:`server_config`).
+``TRACEGRAPH_AUTHOR``: the name judgements are signed with (:func:`author`).
 ``NEO4J_URI``, ``NEO4J_USER``, ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``: a server of the
 user's own, when no flag names one (:func:`connection_settings`).
 """
@@ -24,7 +25,7 @@ import click
 from graph.connection import ConnectionSettings, resolve_settings
 from graph.server import NEO4J_VERSION, ServerConfig
 
-__all__ = ["SettingsError", "home_dir", "cache_dir", "server_config", "connection_values",
+__all__ = ["SettingsError", "home_dir", "cache_dir", "author", "server_config", "connection_values",
            "connection_settings"]
 
 
@@ -110,6 +111,20 @@ def server_config() -> ServerConfig:
         maven_args=maven_args,
         java_home=Path(java_home) if java_home else None,
     )
+
+
+def author() -> str:
+    """Who makes a judgement (``tracegraph review``, the workbench's triage):
+    ``TRACEGRAPH_AUTHOR``, else the user name, else ``unknown``."""
+    import getpass
+
+    name = os.environ.get("TRACEGRAPH_AUTHOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment: say so rather than fail
+        return "unknown"
 
 
 def connection_values(uri: str | None = None, user: str | None = None,

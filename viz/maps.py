@@ -80,16 +80,18 @@ import networkx as nx
 
 from viz import VizError, _header, style
 from viz._network import network_payload, shows_edge_labels
-from viz._page import render_page
+from viz._page import _vis_assets, render_page
 from viz._records import node_records
 from viz.errors import MapAssetError, MapInputError
-from viz.fold import fold_graph
+from viz.fold import Folding, fold_graph
 
 __all__ = [
     "MapInputError",
     "MapAssetError",
     "build_map",
     "write_map",
+    "map_payload",
+    "vis_network_assets",
     "DEFAULT_MAX_NODES",
     "SUPERNODE_THRESHOLD",
 ]
@@ -146,22 +148,59 @@ def build_map(
         vis-network or the template cannot be found.
     """
     _check_arguments(graph, max_nodes, supernode_threshold, parameters)
-    records = node_records(graph)
     focus_list = list(focus) if not isinstance(focus, (str, bytes)) else [focus]
-    focus_set = {f for f in focus_list if f in graph}
     missing_focus = [str(f) for f in focus_list if f not in graph]
-
-    rank = _ranking(graph, records)
-    groups = {n: style.group_of(rec["roles"], rec["kind"]) for n, rec in records.items()}
-    folding = fold_graph(graph, max_nodes=max_nodes, focus=focus_set, group=groups.__getitem__,
-                         rank=rank, supernode_threshold=supernode_threshold)
-    payload, edge_types = network_payload(graph, focus_set, folding, records, rank)
-
+    records, folding, payload, edge_types = _drawn(graph, focus_list, max_nodes,
+                                                   supernode_threshold)
     header = _header.header(graph, folding, payload, title=title, subtitle=subtitle, parameters=parameters,
                             made_at=made_at, max_nodes=max_nodes, missing_focus=missing_focus,
                             edge_labels_shown=shows_edge_labels(graph))
     legend = _header.legend(edge_types, records, folding.kept, bool(folding.summaries))
     return render_page(header, legend, payload)
+
+
+def _drawn(graph: nx.Graph, focus: list[Hashable], max_nodes: int,
+           supernode_threshold: int | None) -> tuple[Any, Folding, dict[str, Any], Any]:
+    """Records, folding, the page's payload and the link types drawn: what a map draws."""
+    records = node_records(graph)
+    focus_set = {f for f in focus if f in graph}
+    rank = _ranking(graph, records)
+    groups = {n: style.group_of(rec["roles"], rec["kind"]) for n, rec in records.items()}
+    folding = fold_graph(graph, max_nodes=max_nodes, focus=focus_set, group=groups.__getitem__,
+                         rank=rank, supernode_threshold=supernode_threshold)
+    payload, edge_types = network_payload(graph, focus_set, folding, records, rank)
+    return records, folding, payload, edge_types
+
+
+def map_payload(graph: nx.MultiDiGraph, focus: Iterable[Hashable] = (),
+                max_nodes: int = DEFAULT_MAX_NODES,
+                supernode_threshold: int | None = SUPERNODE_THRESHOLD) -> dict[str, Any]:
+    """What a map page draws, as JSON-ready data: vis-network ``nodes``, ``edges`` and
+    ``options`` with the maps' styling, panel ``details`` and ``meta``; for a page of its own
+    (the workbench) that draws the same map with vis-network.
+
+    Examples
+    --------
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("c1", kind="Company", name="RADIOKOM LLC", country="RU")
+    >>> [n["label"] for n in map_payload(g)["nodes"]]
+    ['RADIOKOM LLC (RU)']
+    """
+    _check_arguments(graph, max_nodes, supernode_threshold, None)
+    focus_list = list(focus) if not isinstance(focus, (str, bytes)) else [focus]
+    return _drawn(graph, focus_list, max_nodes, supernode_threshold)[2]
+
+
+def vis_network_assets() -> tuple[str, str, str]:
+    """vis-network's JS and CSS (as shipped by pyvis, the files every map inlines) and its
+    version, for a page that serves them as files.
+
+    Raises
+    ------
+    MapAssetError
+        vis-network cannot be found.
+    """
+    return _vis_assets()
 
 
 def _check_arguments(graph: Any, max_nodes: Any, supernode_threshold: Any, parameters: Any) -> None:

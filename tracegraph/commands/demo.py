@@ -58,6 +58,7 @@ def demo_command(out_dir, seed, reset, graph) -> None:
                f"{out / 'load-report.json'}")
     click.echo(f"maps ({len(result.maps)}): {result.maps_dir}/ — open any .html in a browser, "
                "offline")
+    click.echo("browse, search, expand and triage the graph in a browser: tracegraph serve")
 
 
 COMMANDS = [demo_command]

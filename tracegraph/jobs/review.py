@@ -1,5 +1,5 @@
-"""Human decisions on candidate duplicates: the judgements file, its rules, its effect on the
-graph.
+"""Human decisions on candidate duplicates, chains and fronts: the judgements file, its
+rules, its effect on the graph.
 
 Judgements live apart from derived data, in ``TRACEGRAPH_HOME/judgements.jsonl``, one JSON
 object a line (CONTRACT.md "exports and judgements")::
@@ -12,13 +12,14 @@ They are mirrored in the graph as Judgement nodes and applied after every load
 one node (the first one merged into keeps its id, the others' ids go to its ``merged_ids``
 and their names to its ``names``), the candidate of a split is removed and not listed again.
 A decision that contradicts an earlier one (merge after split of the same companies, or
-split after merge, also through a chain of merges) is refused with both shown.
+split after merge, also through a chain of merges) is refused with both shown. Chains
+(subject: the chain id, stable for the same data and parameters) and fronts (the company
+id) are confirmed or dismissed, the latest decision standing; a note decides nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import os
 from pathlib import Path
@@ -33,11 +34,17 @@ from graph.store import GraphWriter
 from loaders.ids import make_id
 
 __all__ = ["ReviewError", "judgements_path", "read_judgements", "candidates", "decide",
-           "apply_judgements", "export_judgements", "import_judgements", "KINDS",
-           "SAME_AS_DECISIONS"]
+           "apply_judgements", "export_judgements", "import_judgements", "judgement_lines",
+           "record", "decision_states", "KINDS", "SAME_AS_DECISIONS", "DECISIONS", "NOTE"]
 
 KINDS = ("chain", "front", "same_as")
 SAME_AS_DECISIONS = ("merge", "split")
+NOTE = "note"
+# what each kind of judgement may decide: a chain or a front is confirmed or dismissed, a
+# candidate pair merged or split; a note on any of them decides nothing
+DECISIONS = {"chain": ("confirm", "dismiss", NOTE), "front": ("confirm", "dismiss", NOTE),
+             "same_as": (*SAME_AS_DECISIONS, NOTE)}
+SUBJECT_SIZE = {"chain": 1, "front": 1, "same_as": 2}
 _FIELDS = ("kind", "subject", "decision", "note", "author", "at")
 FILE_NAME = "judgements.jsonl"
 
@@ -55,13 +62,9 @@ def judgements_path() -> Path:
 
 
 def _author() -> str:
-    author = os.environ.get("TRACEGRAPH_AUTHOR", "").strip()
-    if author:
-        return author
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in this environment: say so rather than fail
-        return "unknown"
+    from tracegraph.settings import author
+
+    return author()
 
 
 def _checked(raw: object, where: str) -> dict:
@@ -76,10 +79,13 @@ def _checked(raw: object, where: str) -> dict:
         raise ReviewError(f"{where}: subject must be a list of ids")
     if not isinstance(decision, str) or not decision:
         raise ReviewError(f"{where}: decision missing")
-    if kind == "same_as" and (decision not in SAME_AS_DECISIONS or len(set(subject)) != 2
+    if kind == "same_as" and (decision not in DECISIONS[kind] or len(set(subject)) != 2
                               or len(subject) != 2):
-        raise ReviewError(f"{where}: a same_as judgement is merge or split of two different "
-                          "companies")
+        raise ReviewError(f"{where}: a same_as judgement is merge, split or note of two "
+                          "different companies")
+    if kind != "same_as" and (decision not in DECISIONS[kind] or len(subject) != 1):
+        raise ReviewError(f"{where}: a {kind} judgement is {', '.join(DECISIONS[kind])} of "
+                          f"one {kind} id")
     if not isinstance(raw.get("at"), str) or not raw["at"]:
         raise ReviewError(f"{where}: at (ISO time) missing")
     judgement = {key: raw.get(key) for key in _FIELDS}
@@ -132,7 +138,7 @@ class _Groups:
         self.merges: list[dict] = []
         self.splits: list[dict] = []
         for judgement in judgements:
-            if judgement["kind"] == "same_as":
+            if _merge_or_split(judgement):
                 self.add(judgement)
 
     def find(self, entity_id: str) -> str:
@@ -179,6 +185,10 @@ class _Groups:
                     None)
 
 
+def _merge_or_split(judgement: dict) -> bool:
+    return judgement["kind"] == "same_as" and judgement["decision"] in SAME_AS_DECISIONS
+
+
 def _shown(judgement: dict) -> str:
     note = f' "{judgement["note"]}"' if judgement.get("note") else ""
     return (f'{judgement["decision"]} {" ".join(judgement["subject"])} by '
@@ -222,7 +232,7 @@ def apply_judgements(graph: Graph, path: str | os.PathLike | None = None) -> dic
 def candidates(graph: Graph, path: str | os.PathLike | None = None) -> pd.DataFrame:
     """SAME_AS_CANDIDATE pairs awaiting a decision, with their evidence (lists joined
     with ``;``)."""
-    decided = {frozenset(j["subject"]) for j in read_judgements(path) if j["kind"] == "same_as"}
+    decided = {frozenset(j["subject"]) for j in read_judgements(path) if _merge_or_split(j)}
     rows = [r for r in candidate_evidence(graph)
             if frozenset((r["a_id"], r["b_id"])) not in decided]
     columns = ["a_id", "b_id", "score", "method", "a_name", "b_name", "a_names", "b_names",
@@ -270,16 +280,60 @@ def decide(graph: Graph, a: str, b: str, decision: str, note: str | None = None,
     return judgement, True
 
 
+def judgement_lines(path: str | os.PathLike | None = None) -> tuple[str, int]:
+    """The judgements as JSON lines (CONTRACT.md "exports and judgements"), and how many."""
+    judgements = read_judgements(path)
+    return "".join(json.dumps({k: j.get(k) for k in _FIELDS}, ensure_ascii=False) + "\n"
+                   for j in judgements), len(judgements)
+
+
 def export_judgements(out: str | os.PathLike, path: str | os.PathLike | None = None) -> int:
     """Write the judgements to ``out`` as JSON lines; how many."""
-    judgements = read_judgements(path)
+    text, count = judgement_lines(path)
     try:
-        Path(out).write_text("".join(json.dumps({k: j.get(k) for k in _FIELDS},
-                                                ensure_ascii=False) + "\n"
-                                     for j in judgements), encoding="utf-8")
+        Path(out).write_text(text, encoding="utf-8")
     except OSError as error:
         raise ReviewError(f"cannot write {out}: {error}") from error
-    return len(judgements)
+    return count
+
+
+def record(graph: Graph, kind: str, subject: list[str], decision: str,
+           note: str | None = None, path: str | os.PathLike | None = None) -> dict:
+    """Record a decision on a chain (``subject`` [chain id]), a front ([company id]) or a
+    candidate pair ([a, b]; merge and split go through :func:`decide`), signed with the
+    settings' author, and mirror it as a Judgement node. ReviewError when the decision is
+    not one of :data:`DECISIONS` for the kind."""
+    if kind == "same_as" and decision in SAME_AS_DECISIONS:
+        return decide(graph, subject[0], subject[1], decision, note, path)[0]
+    path = Path(path) if path else judgements_path()
+    judgement = _checked({"kind": kind, "subject": list(subject), "decision": decision,
+                          "note": (note or "").strip() or None, "author": _author(),
+                          "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
+                         "new judgement")
+    if decision == NOTE and not judgement["note"]:
+        raise ReviewError("a note needs its text")
+    _append([judgement], path)
+    write_judgements(graph, [judgement])
+    return judgement
+
+
+def decision_states(judgements: list[dict]) -> dict[tuple[str, tuple[str, ...]], dict]:
+    """Where each subject stands: ``(kind, subject)`` (a pair's ids sorted) to its latest
+    decision (``decision``, ``author``, ``at``; None while only noted) and every ``notes``
+    entry in order."""
+    states: dict[tuple[str, tuple[str, ...]], dict] = {}
+    for judgement in judgements:
+        subject = judgement["subject"]
+        key = (judgement["kind"], tuple(sorted(subject) if judgement["kind"] == "same_as"
+                                        else subject))
+        state = states.setdefault(key, {"decision": None, "author": None, "at": None,
+                                        "notes": []})
+        if judgement.get("note"):
+            state["notes"].append(judgement)
+        if judgement["decision"] != NOTE:
+            state.update(decision=judgement["decision"], author=judgement.get("author"),
+                         at=judgement["at"])
+    return states
 
 
 def import_judgements(source: str | os.PathLike, graph: Graph | None = None,
@@ -296,9 +350,9 @@ def import_judgements(source: str | os.PathLike, graph: Graph | None = None,
     groups = _Groups(known)
     added = []
     for judgement in incoming:
-        if judgement["id"] in ids or (judgement["kind"] == "same_as" and groups.same(judgement)):
+        if judgement["id"] in ids or (_merge_or_split(judgement) and groups.same(judgement)):
             continue
-        if judgement["kind"] == "same_as":
+        if _merge_or_split(judgement):
             conflict = groups.conflict(judgement)
             if conflict:
                 raise _refusal(judgement, conflict)
