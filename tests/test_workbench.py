@@ -333,6 +333,22 @@ def _decide(browser, row_selector: str, decision: str, note: str) -> None:
     _wait(browser, "return !window.__before && document.readyState === 'complete';")
 
 
+def test_chain_list_sorts_and_its_rows_open_the_chain_map(served, browser):
+    _open(browser, served, "/chains?sort=score&order=asc")
+    scores = browser.js("return Array.from(document.querySelectorAll('#chains tbody tr'))"
+                        ".map(function (r) { return Number(r.children[1].textContent); });")
+    assert len(scores) >= 2 and scores == sorted(scores)
+    row = "#chains tbody tr:last-child"
+    path = browser.js(f"return Array.from(document.querySelectorAll('{row} td:nth-child(5) "
+                      "a.entity')).map(function (a) { return a.getAttribute('href'); });")
+    assert len(path) == 3  # supplier > intermediary > buyer, each a link to its page
+    browser.js(f"document.querySelector('{row} td:first-child a').click();")
+    _wait(browser, "return location.pathname.indexOf('/graph/') === 0;")
+    _graph_ready(browser)
+    drawn = browser.js("return window.__workbench.nodeIds();")
+    assert sorted("/entity/" + n for n in drawn) == sorted(path)
+
+
 def test_triage_in_the_page_survives_a_reload_and_a_rerun_of_chains(served, browser):
     _open(browser, served, "/chains")
     chain = _top_chain(browser)

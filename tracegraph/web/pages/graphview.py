@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -83,8 +84,6 @@ def _export(workbench, body: dict) -> dict:
     focus = _text(body.get("focus"))
     g = view_graph(workbench.graph, _ids(body.get("ids", [])) + [focus], where)
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S")
-    import secrets
-
     stem = f"view-{stamp}-{secrets.token_hex(4)}"
     folder = exports_dir()
     shown = {k: str(v) for k, v in {"entity": focus, **where}.items() if v}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from graph import workbench as reads
@@ -50,6 +51,11 @@ def _matches(row: dict, q: str, fields) -> bool:
     return not q or any(q in str(row.get(f) or "").lower() for f in fields)
 
 
+def _here(request: Request) -> str:
+    """This page's path and query: where a decision made on it returns to."""
+    return request.url.path + ("?" + request.url.query if request.url.query else "")
+
+
 def _options(request: Request, default_sort: str) -> dict:
     p = request.query_params
     status = p.get("status", "all")
@@ -82,8 +88,7 @@ def routes(workbench) -> list:
                            ["score", "hops", "first_date", "last_date", "value_usd_out",
                             "max_lag_days", "hs_code", "countries"])
         return workbench.page(request, "chains.html.j2", rows=rows, o=o,
-                              params=workbench.chain_params, back=str(request.url.path) +
-                              ("?" + request.url.query if request.url.query else ""))
+                              params=workbench.chain_params, back=_here(request))
 
     def fronts(request: Request):
         o = _options(request, "front_score")
@@ -96,8 +101,7 @@ def routes(workbench) -> list:
         rows = sorted_rows(by_status(rows, o["status"]), o["sort"], o["desc"],
                            ["front_score", "name", "country", "incorporation_date"])
         return workbench.page(request, "fronts.html.j2", rows=rows, o=o,
-                              back=str(request.url.path) +
-                              ("?" + request.url.query if request.url.query else ""))
+                              back=_here(request))
 
     def pairs(request: Request):
         o = _options(request, "score")
@@ -109,12 +113,9 @@ def routes(workbench) -> list:
         rows = sorted_rows(by_status(rows, o["status"]), o["sort"], o["desc"],
                            ["score", "a_name", "b_name", "a_country"])
         return workbench.page(request, "candidates.html.j2", rows=rows, o=o,
-                              back=str(request.url.path) +
-                              ("?" + request.url.query if request.url.query else ""))
+                              back=_here(request))
 
     def refresh(request: Request):
-        from starlette.responses import RedirectResponse
-
         workbench.refresh_chains()
         return RedirectResponse("/chains", status_code=303)
 

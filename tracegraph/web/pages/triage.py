@@ -3,6 +3,7 @@ judgements file as `tracegraph review`), and the decisions made, listed and expo
 
 from __future__ import annotations
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
@@ -32,8 +33,6 @@ def routes(workbench) -> list:
         kind, decision = form.get("kind"), form.get("decision")
         subject = [s for s in form.getlist("subject") if isinstance(s, str)]
         note = form.get("note") if isinstance(form.get("note"), str) else None
-        from starlette.concurrency import run_in_threadpool
-
         try:
             await run_in_threadpool(record, workbench.graph, str(kind), subject,
                                     str(decision), note)
