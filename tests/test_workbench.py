@@ -338,6 +338,7 @@ def test_chain_list_sorts_and_its_rows_open_the_chain_map(served, browser):
     scores = browser.js("return Array.from(document.querySelectorAll('#chains tbody tr'))"
                         ".map(function (r) { return Number(r.children[1].textContent); });")
     assert len(scores) >= 2 and scores == sorted(scores)
+    assert "window_days=60" in browser.js("return document.querySelector('main p').textContent;")
     row = "#chains tbody tr:last-child"
     path = browser.js(f"return Array.from(document.querySelectorAll('{row} td:nth-child(5) "
                       "a.entity')).map(function (a) { return a.getAttribute('href'); });")

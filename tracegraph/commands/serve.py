@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracegraph.options import neo4j_options
+from tracegraph.options import chain_options, neo4j_options
 
 
 @click.command("serve")
@@ -15,8 +15,9 @@ from tracegraph.options import neo4j_options
                    "to reach the workbench (they still need the token).")
 @click.option("--open/--no-open", "open_browser", default=True, show_default=True,
               help="Open the workbench in the default browser.")
+@chain_options
 @neo4j_options
-def serve_command(port, host, open_browser, graph) -> None:
+def serve_command(port, host, open_browser, chain_params, graph) -> None:
     """Browse, search, expand and triage the graph in a browser.
 
     Prints the address to open, with a random token: without it every request is
@@ -24,6 +25,9 @@ def serve_command(port, host, open_browser, graph) -> None:
     open a company, expand its network a step at a time, filter by date and HS code, see
     the evidence behind every link, and confirm or dismiss chains, fronts and duplicate
     candidates (the same decisions as `tracegraph review`). Stop with Ctrl-C.
+
+    Chains are listed as `tracegraph chains` finds them with the same chain options (chain
+    ids, and so decisions on chains, depend on them).
 
     \b
     Example:
@@ -37,7 +41,7 @@ def serve_command(port, host, open_browser, graph) -> None:
                    "the workbench (the token still guards it)", err=True)
     graph.driver  # connect (and start the local server) before the address is printed
     try:
-        serve(graph, host=host, port=port, open_browser=open_browser,
+        serve(graph, host=host, port=port, open_browser=open_browser, chain_params=chain_params,
               echo=lambda line: click.echo(f"tracegraph workbench: {line}\n"
                                            "(Ctrl-C to stop)", nl=True))
     except ServeError as error:

@@ -51,6 +51,18 @@ def _matches(row: dict, q: str, fields) -> bool:
     return not q or any(q in str(row.get(f) or "").lower() for f in fields)
 
 
+def _shown(params: dict) -> str:
+    """Chain parameters as the page states them.
+
+    Examples
+    --------
+    >>> _shown({"hs_prefix": None, "window_days": 60, "destinations": ("BY", "RU")})
+    'window_days=60, destinations=BY,RU'
+    """
+    return ", ".join(f"{k}={','.join(map(str, v)) if isinstance(v, (list, tuple)) else v}"
+                     for k, v in params.items() if v not in (None, False, (), []))
+
+
 def _here(request: Request) -> str:
     """This page's path and query: where a decision made on it returns to."""
     return request.url.path + ("?" + request.url.query if request.url.query else "")
@@ -88,7 +100,7 @@ def routes(workbench) -> list:
                            ["score", "hops", "first_date", "last_date", "value_usd_out",
                             "max_lag_days", "hs_code", "countries"])
         return workbench.page(request, "chains.html.j2", rows=rows, o=o,
-                              params=workbench.chain_params, back=_here(request))
+                              params=_shown(workbench.chain_params), back=_here(request))
 
     def fronts(request: Request):
         o = _options(request, "front_score")
