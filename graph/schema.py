@@ -48,6 +48,9 @@ NODES: dict[str, NodeLabel] = {n.label: n for n in (
     NodeLabel("Listing", indexed=("list", "category"),
               doc="one entry on a sanctions / defence list"),
     NodeLabel("Source", indexed=("sha256",), doc="one loaded file"),
+    NodeLabel("TradeFlow", indexed=("heading",),
+              doc="aggregate statistics: one reporter x partner x HS6 (or heading total) x "
+                  "period x flow, from a statistics office's file (graph.flows)"),
     NodeLabel("Judgement", indexed=("kind",),
               doc="a person's decision (merge / split of a candidate pair, ...), mirrored "
                   "from the judgements file of TRACEGRAPH_HOME"),
@@ -61,7 +64,7 @@ _PARTIES = ("Person", "Company")
 RELATIONSHIPS: dict[str, RelType] = {r.type: r for r in (
     RelType("EXPORTED", ("Company",), ("Shipment",), doc="who shipped it"),
     RelType("IMPORTED_BY", ("Shipment",), ("Company",), doc="to whom"),
-    RelType("OF_GOODS", ("Shipment",), ("HSCode",)),
+    RelType("OF_GOODS", ("Shipment", "TradeFlow"), ("HSCode",)),
     RelType("TRADES_WITH", ("Company",), ("Company",),
             ("hs6s", "shipments", "value_usd", "first_date", "last_date"),
             doc="derived summary of shipments, rebuilt after a load"),
@@ -69,6 +72,8 @@ RELATIONSHIPS: dict[str, RelType] = {r.type: r for r in (
     RelType("OWNS", _PARTIES, ("Company",), ("share_pct", "start_date", "end_date")),
     RelType("REGISTERED_AT", ("Company",), ("Address",)),
     RelType("LISTED_AS", _PARTIES, ("Listing",)),
+    RelType("LINKED_TO", _PARTIES, _PARTIES, ("list",),
+            doc="a list's own link from one entry to another (OFAC's 'Linked To:')"),
     RelType("SAME_AS_CANDIDATE", ("Company",), ("Company",), ("score", "method"),
             doc="possible duplicate, for a human to confirm"),
     RelType("MIRROR_OF", ("Shipment",), ("Shipment",),

@@ -29,7 +29,7 @@ import pandas as pd
 
 from loaders import LoaderError
 from loaders.accounting import check_writable, rejects_path_for, source_name
-from loaders.columns import INPUT_TABLES, LINE_NUMBER, REJECT_REASON, TRADE_FLOWS
+from loaders.columns import LINE_NUMBER, REJECT_REASON, TRADE_FLOWS
 from loaders.profiles import Profile, load_profile
 from loaders.read import DEFAULT_CHUNK_ROWS, UnknownKind, detect_kind, open_table
 
@@ -367,5 +367,3 @@ def plan_flow_load(paths: Sequence[str | os.PathLike], profile=None,
         loads.append(read_flows(path, prof, chunk_rows=chunk_rows, rejects_path=target))
     return loads
 
-
-assert KIND in INPUT_TABLES

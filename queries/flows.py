@@ -155,7 +155,7 @@ def _note(hs: str, year: int, previous: float, first_year: int) -> str:
 def growth_table(flows: pd.DataFrame, level: int = 4, hs: Sequence[str] = (),
                  reporters: Sequence[str] = (), partners: Sequence[str] = (),
                  years: Sequence[int] = (), months: tuple[int, int] | None = None,
-                 by_reporter: bool = False) -> pd.DataFrame:
+                 by_reporter: bool = False, data_years: Sequence[int] = ()) -> pd.DataFrame:
     """One row per HS x reporter (``*`` when summed) x partner x year, against the year before.
 
     Parameters
@@ -167,6 +167,8 @@ def growth_table(flows: pd.DataFrame, level: int = 4, hs: Sequence[str] = (),
     years : the years shown (none: all); the year before is read all the same.
     months : (first, last) month compared in every year; None: the whole year.
     by_reporter : one row per reporter instead of their sum.
+    data_years : the years the whole data covers, when ``flows`` is a selection of it
+        (a series that starts later than the data is then told from the data's start).
 
     Returns
     -------
@@ -192,7 +194,7 @@ def growth_table(flows: pd.DataFrame, level: int = 4, hs: Sequence[str] = (),
     before = yearly[_KEY + ["year", "value"]].assign(year=yearly["year"] + 1)
     out = yearly.merge(before.rename(columns={"value": "previous_value"}), how="left",
                        on=_KEY + ["year"])
-    first_year = int(flows["year"].min()) if len(flows) else 0
+    first_year = min(_data_years(flows, data_years), default=0)
     out["growth_pct"] = np.where(out["previous_value"] > 0,
                                  (out["value"] / out["previous_value"] - 1) * 100, np.nan)
     out["growth_pct"] = out["growth_pct"].round(1)
@@ -208,6 +210,11 @@ def growth_table(flows: pd.DataFrame, level: int = 4, hs: Sequence[str] = (),
         .reset_index(drop=True)
 
 
+def _data_years(flows: pd.DataFrame, data_years: Sequence[int]) -> list[int]:
+    """The years of the data, whatever the heading (given, else those of ``flows``)."""
+    return sorted({int(y) for y in data_years} or {int(y) for y in flows["year"] if y})
+
+
 def _group_sums(values: pd.DataFrame, partners: Sequence[str]) -> pd.DataFrame:
     """Sums per hs, currency and year over the given partners (expanded)."""
     chosen = values[values["partner"].isin(expand_countries(partners))]
@@ -218,7 +225,7 @@ def roundabout_table(flows: pd.DataFrame, hs: Sequence[str] = (),
                      origin: Sequence[str] = ("EU27",), destinations: Sequence[str] = ("RU", "BY"),
                      transit: Sequence[str] = ("CCA",), years: Sequence[int] = (),
                      base_year: int | None = None, months: tuple[int, int] | None = None,
-                     level: int = 4) -> pd.DataFrame:
+                     level: int = 4, data_years: Sequence[int] = ()) -> pd.DataFrame:
     """How much of the fall in origin -> destination exports reappears as origin -> transit growth.
 
     For each heading and year Y, against the base year B (default Y - 1), over the same
@@ -243,7 +250,7 @@ def roundabout_table(flows: pd.DataFrame, hs: Sequence[str] = (),
     values = _window(_select(heading_values(flows, level), hs, level, origin, ()), months)
     dest, trans = _group_sums(values, destinations), _group_sums(values, transit)
     keys = sorted(set(dest.index) | set(trans.index))
-    present = sorted(set(flows["year"]))  # years of the data, whatever the heading
+    present = _data_years(flows, data_years)
     wanted = [int(y) for y in years] or present[1:]
     rows = []
     for h, currency in sorted({k[:2] for k in keys}):
@@ -287,7 +294,8 @@ def _months_label(months: tuple[int, int] | None) -> str:
 def surge_table(flows: pd.DataFrame, hs: Sequence[str] = (), origin: Sequence[str] = ("EU27",),
                 transit: Sequence[str] = ("CCA",), base_year: int | None = None,
                 years: Sequence[int] = (), factor: float = 5.0,
-                months: tuple[int, int] | None = None, level: int = 4) -> pd.DataFrame:
+                months: tuple[int, int] | None = None, level: int = 4,
+                data_years: Sequence[int] = ()) -> pd.DataFrame:
     """Headings whose exports from the origin to one transit country grew by ``factor`` or more.
 
     Origin exports (summed over its reporters) to each transit country in year Y against
@@ -306,7 +314,7 @@ def surge_table(flows: pd.DataFrame, hs: Sequence[str] = (), origin: Sequence[st
     """
     values = _window(_select(heading_values(flows, level), hs, level, origin, transit), months)
     sums = values.groupby(["hs", "partner", "currency", "year"])["value"].sum()
-    present = sorted(set(flows["year"]))  # years of the data, whatever the heading
+    present = _data_years(flows, data_years)
     if not present:
         return pd.DataFrame(columns=_SURGES)
     base = int(base_year) if base_year is not None else present[0]

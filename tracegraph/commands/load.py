@@ -14,7 +14,7 @@ from tracegraph.progress import TerminalProgress
 @click.command("load")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--kind", type=click.Choice(["shipments", "companies", "officers", "watchlist",
-                                           "ftm"]),
+                                           "ftm", "trade_flows"]),
               help="What the files hold; recognised from the columns when absent.")
 @click.option("--profile", metavar="NAME|PATH",
               help="Source profile mapping a foreign layout (eu-sanctions, ru-customs, or a "
@@ -48,6 +48,7 @@ def load_command(files, kind, profile, report_path, sheet, bulk, graph) -> None:
     Example:
         tracegraph load companies.csv officers.csv shipments.csv --report load.json
         tracegraph load eu-32014R0269.csv --profile eu-sanctions
+        tracegraph load comext-cn8-monthly.csv.gz --profile eurostat-comext
         tracegraph load --bulk companies.csv shipments-2023.csv.gz
     """
     from tracegraph.jobs.load import load_files

@@ -30,6 +30,7 @@ from graph.views import registry_companies
 from loaders.ids import make_id
 from loaders import LoaderError
 from loaders.accounting import RecordLedger
+from loaders.flows import is_flow_load
 from loaders.mirrors import MIRROR_COLUMNS
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver
@@ -225,6 +226,13 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
     """
     started = time.perf_counter()
     folder = rejects_dir or (None if report_path else _run_rejects_dir())
+    if is_flow_load(paths, kind, profile):
+        # aggregate statistics are no records: read, aggregated and stored apart (jobs.flows)
+        from tracegraph.jobs.flows import load_flow_files
+
+        return load_flow_files(graph, paths, profile=profile, report_path=report_path,
+                               rejects_dir=folder, hs_info=hs_info, source_tags=source_tags,
+                               progress=progress)
     # the graph is asked which record ids it holds already, unless the import builds it anew
     ledger = RecordLedger()
     try:
