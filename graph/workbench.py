@@ -16,7 +16,7 @@ from graph.views import plain_value
 __all__ = ["ShipmentFilter", "search_companies", "search_persons", "search_addresses",
            "search_shipments", "entity_kind", "officer_roles", "addresses_of",
            "candidates_of", "trade_by_year", "neighbour_page", "trade_links",
-           "link_record_ids", "scored_fronts", "shipment_span", "ROLE_LABELS"]
+           "link_record_ids", "view_record_ids", "scored_fronts", "shipment_span", "ROLE_LABELS"]
 
 _LIMIT = 50
 # a node seen by a page: what a result row, a list row or a graph node shows
@@ -194,6 +194,16 @@ def trade_links(graph: Graph, ids: Iterable[str], where: ShipmentFilter,
                  "max(s.date) AS last_date, collect(DISTINCT s.hs6) AS hs6s, "
                  "collect(s.record_id)[..$most] AS record_ids ORDER BY a, b",
                  {"ids": sorted(set(ids)), **where, "most": max_records})
+
+
+def view_record_ids(graph: Graph, ids: Iterable[str], where: ShipmentFilter) -> list[str]:
+    """The record ids of every shipment between two of ``ids`` under ``where``."""
+    c, s = node("Company"), node("Shipment")
+    rows = graph.read(
+        f"MATCH (e:{c})-[:{rel('EXPORTED')}]->(s:{s})-[:{rel('IMPORTED_BY')}]->(i:{c}) "
+        f"WHERE e.id IN $ids AND i.id IN $ids AND {_IN_FILTER} "
+        "RETURN collect(DISTINCT s.record_id) AS ids", {"ids": sorted(set(ids)), **where})
+    return list(rows[0]["ids"]) if rows else []
 
 
 def link_record_ids(graph: Graph, a: str, b: str, where: ShipmentFilter,

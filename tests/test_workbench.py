@@ -313,7 +313,15 @@ def test_export_this_view_writes_a_map_and_gexf(served, browser):
     html = paths[0].read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
     assert "Late Partner GmbH" in html
-    assert "Late Partner GmbH" in paths[1].read_text(encoding="utf-8")
+    gexf = paths[1].read_text(encoding="utf-8")
+    assert "Late Partner GmbH" in gexf and "WB-3" in gexf and "WB-1" in gexf
+    # what the date filter hides stays out of the export
+    browser.js("window.__workbench.setRange(null, '2023-12-31');")
+    _graph_ready(browser)
+    data = browser.driver.execute_async_script(
+        "var done = arguments[0]; window.__workbench.exportView().then(done);")
+    gexf = Path(data["files"][1]["path"]).read_text(encoding="utf-8")
+    assert "WB-1" in gexf and "WB-3" not in gexf
 
 
 # -- lists, questions, triage -------------------------------------------------------------------

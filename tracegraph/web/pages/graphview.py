@@ -76,6 +76,19 @@ def _evidence(workbench, params) -> dict:
     return {"total": total, "shown": len(shipments), "shipments": shipments}
 
 
+def _with_shipments(graph, g, where):
+    """A copy of the view with each shipment under its filter as a SHIPMENT edge, so the
+    export carries the records the view stands on (and no shipment the filter hid)."""
+    from tracegraph.jobs.export import shipment_edge
+
+    out = g.copy()
+    record_ids = reads.view_record_ids(graph, list(g.nodes), where)
+    for row in shipment_records(graph, record_ids=record_ids) if record_ids else []:
+        if row["exporter"] in out and row["importer"] in out:
+            out.add_edge(row["exporter"], row["importer"], **shipment_edge(row))
+    return out
+
+
 def _export(workbench, body: dict) -> dict:
     from tracegraph.jobs.export import enrich, write_export
     from viz import write_map
@@ -89,7 +102,8 @@ def _export(workbench, body: dict) -> dict:
     shown = {k: str(v) for k, v in {"entity": focus, **where}.items() if v}
     html = write_map(folder / f"{stem}.html", g, title=f"Workbench view of {focus}",
                      parameters=shown, focus=[focus])
-    gexf = write_export(enrich(workbench.graph, g), "gexf", folder / f"{stem}.gexf")
+    gexf = write_export(enrich(workbench.graph, _with_shipments(workbench.graph, g, where)),
+                        "gexf", folder / f"{stem}.gexf")
     return {"files": [{"name": p.name, "path": str(p), "url": f"/exports/{p.name}"}
                       for p in [html, *gexf]]}
 
