@@ -5,7 +5,9 @@ battlefield items with their tier (1, 2, 3A, 3B, 4A, 4B), as published jointly b
 UK and Japan (February 2024 version); the descriptions were joined from the HS 2022
 nomenclature of the public datasets/harmonized-system repository (commit 905e5a0, ODC-PDDL).
 The file is the project's own copy of ``shared/data/chpl.csv`` so that installed copies of
-tracegraph do not need the shared folder.
+tracegraph do not need the shared folder. Declarations made under HS 2017 reach the list
+through ``queries/data/chpl_hs2017.csv`` (:func:`chpl_hs2017`), an excerpt of the WCO HS 2017 -
+HS 2022 correlation tables.
 
 Everything a user may want to tune (country sets, thresholds, weights) has a default here;
 the functions of :mod:`queries.chains` and :mod:`queries.fronts` take them as parameters.
@@ -21,7 +23,10 @@ from queries import QueryError
 
 __all__ = [
     "CHPL_PATH",
+    "CHPL_HS2017_PATH",
     "chpl_tiers",
+    "chpl_hs2017",
+    "chpl_tier_hs2022",
     "chpl_tier_strength",
     "INVASION_DATE",
     "DESTINATIONS",
@@ -58,6 +63,12 @@ __all__ = [
 ]
 
 CHPL_PATH = Path(__file__).resolve().parent / "data" / "chpl.csv"
+# The CHPL names HS 2022 headings; records of 2018-2021 (and late adopters after) are declared
+# under HS 2017. Only the HS 2017 headings that HS 2022 split or renumbered into a CHPL heading
+# are listed (WCO correlation tables), each with all the HS 2022 headings it went to; they
+# are all headings HS 2022 no longer has, so reading a code as HS 2017 never overrides an HS
+# 2022 one. Headings HS 2022 left unchanged (8471.60/70/80, 8542.3x, ...) need no row.
+CHPL_HS2017_PATH = Path(__file__).resolve().parent / "data" / "chpl_hs2017.csv"
 # Known cover headings: goods declared on the way on under another heading (UAV parts as
 # agricultural sprayers, chips as computer parts, ...), one row per (arrival HS prefix,
 # onward HS prefix) with the goods and the public source in the file.
@@ -283,7 +294,7 @@ def chpl_tier_strength(hs6: str | None) -> tuple[str | None, float]:
     Parameters
     ----------
     hs6 : str or None
-        Six-digit HS heading.
+        Six-digit HS heading, HS 2022 or HS 2017 (:func:`chpl_tier_hs2022`).
 
     Returns
     -------
@@ -294,11 +305,76 @@ def chpl_tier_strength(hs6: str | None) -> tuple[str | None, float]:
     --------
     >>> chpl_tier_strength("854231")
     ('1', 1.0)
+    >>> chpl_tier_strength("854140")  # HS 2017, split into 854141-854149 (854149 is 3A)
+    ('3A', 0.7)
     >>> chpl_tier_strength("940360")
     (None, 0.0)
     """
-    tier = chpl_tiers().get(str(hs6 or "")[:6])
+    tier, _ = chpl_tier_hs2022(hs6)
     return tier, TIER_STRENGTH.get(tier, 0.0) if tier else 0.0
+
+
+@lru_cache(maxsize=1)
+def chpl_hs2017() -> dict[str, tuple[str, ...]]:
+    """Return the HS 2017 headings HS 2022 split or renumbered into CHPL headings, as
+    ``{hs2017: (hs2022, ...)}`` (all the HS 2022 headings each went to, sorted).
+
+    Examples
+    --------
+    >>> chpl_hs2017()["854140"]
+    ('854141', '854142', '854143', '854149')
+    """
+    try:
+        with CHPL_HS2017_PATH.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise QueryError(f"cannot read the HS 2017 correspondence {CHPL_HS2017_PATH}: {e}") from e
+    tiers, out = chpl_tiers(), {}
+    for row in rows:
+        old, new = (row.get("hs2017") or "").strip(), (row.get("hs2022") or "").strip()
+        # an HS 2017 code still valid in HS 2022 would be ambiguous: the CHPL names it itself
+        if not (len(old) == 6 and old.isdigit() and len(new) == 6 and new.isdigit()
+                and old not in tiers and (row.get("source") or "").strip()):
+            raise QueryError(f"bad row in {CHPL_HS2017_PATH}: {row!r}")
+        out.setdefault(old, set()).add(new)
+    return {old: tuple(sorted(new)) for old, new in out.items()}
+
+
+def chpl_tier_hs2022(hs6: str | None) -> tuple[str | None, str | None]:
+    """Return the CHPL tier of a heading and, where it was read as an HS 2017 heading, the
+    HS 2022 heading the tier comes from.
+
+    An HS 2017 heading that HS 2022 split takes the highest tier among the headings it went
+    to (strongest first, then the lower tier name and heading, so the answer is stable).
+
+    Parameters
+    ----------
+    hs6 : str or None
+        Six-digit HS heading, HS 2022 or HS 2017.
+
+    Returns
+    -------
+    (tier, hs2022) : tuple
+        ``(tier, None)`` for a CHPL heading itself, ``(None, None)`` outside the CHPL.
+
+    Examples
+    --------
+    >>> chpl_tier_hs2022("854231")
+    ('1', None)
+    >>> chpl_tier_hs2022("854140")
+    ('3A', '854149')
+    >>> chpl_tier_hs2022("940360")
+    (None, None)
+    """
+    code, tiers = str(hs6 or "")[:6], chpl_tiers()
+    if code in tiers:
+        return tiers[code], None
+    hits = [(-TIER_STRENGTH[tiers[c]], tiers[c], c) for c in chpl_hs2017().get(code, ())
+            if c in tiers]
+    if not hits:
+        return None, None
+    _, tier, via = min(hits)
+    return tier, via
 
 
 @lru_cache(maxsize=1)

@@ -529,3 +529,85 @@ def test_coalition_origin_of_the_inbound_record_reaches_the_chain():
     chains = find_chains(s).chains.set_index("record_ids")["reasons"]
     assert "COALITION_ORIGIN(origin=DE)" in chains["A>B"]
     assert "COALITION_ORIGIN" not in chains["C>D"]
+
+
+def _plain_chain(hs, hs_out=None):
+    """An arrival and its onward shipment, everything conserved, an ordinary buyer."""
+    return frame(
+        ship("IN", "2023-03-01", "cn-a", "kg-b", 1000, hs=hs, weight=10.0, value=10_000),
+        ship("OUT", "2023-03-11", "kg-b", "ru-c", 1000, hs=hs_out or hs, weight=10.0,
+             value=12_000),
+    )
+
+
+def test_hs2017_heading_takes_the_chpl_tier_of_the_hs2022_heading_it_became():
+    from queries.reference import CHAIN_WEIGHTS, TIER_STRENGTH
+
+    # 8541.40 (HS 2017) was split into 8541.41-8541.49; only 854149 is on the CHPL (3A)
+    old = find_chains(_plain_chain("854140")).chains
+    assert "CHPL(tier=3A,hs2022=854149)" in old.loc[0, "reasons"].split(";")
+    # look-alikes: the HS 2022 split-off headings outside the CHPL (solar panels, LEDs)
+    # and a heading of neither version stay without a tier
+    for hs in ("854143", "854141", "854100"):
+        other = find_chains(_plain_chain(hs)).chains
+        assert "CHPL" not in other.loc[0, "reasons"], hs
+        assert old.loc[0, "score"] == pytest.approx(
+            other.loc[0, "score"] + CHAIN_WEIGHTS["chpl"] * TIER_STRENGTH["3A"], abs=1e-3)
+    # the CHPL heading itself keeps its plain reason
+    assert "CHPL(tier=3A)" in find_chains(_plain_chain("854149")).chains.loc[0, "reasons"]
+    # heading 8803 was renumbered 8807; 8525.80 split into 8525.81-8525.89
+    assert "CHPL(tier=3B,hs2022=880730)" in find_chains(_plain_chain("880330")).chains.loc[
+        0, "reasons"]
+    assert "CHPL(tier=3A,hs2022=852589)" in find_chains(_plain_chain("852580")).chains.loc[
+        0, "reasons"]
+
+
+def test_hs2017_correspondence_names_only_retired_codes_and_takes_the_highest_tier():
+    from conftest import shared_data
+
+    from queries.reference import chpl_hs2017, chpl_tier_hs2022, chpl_tiers
+
+    hs2022 = set(pd.read_csv(shared_data("hs", "harmonized-system.csv"), dtype=str)["hscode"])
+    table = chpl_hs2017()
+    # a code read as HS 2017 must not be a valid HS 2022 heading, each target must be one,
+    # and each row must reach the CHPL (no row is there for nothing)
+    assert not set(table) & hs2022
+    assert {c for targets in table.values() for c in targets} <= hs2022
+    assert all(any(c in chpl_tiers() for c in targets) for targets in table.values())
+    assert chpl_tier_hs2022("854150") == ("3A", "854151")  # both targets 3A: lower code
+    assert chpl_tier_hs2022("854890") == ("2", "854800")
+    assert chpl_tier_hs2022("847180") == ("4A", None)      # unchanged in HS 2022
+
+
+def test_hs_prefix_keeps_a_cover_heading_chain_under_either_heading():
+    # radio navigation aid apparatus declared on the way as radio parts (cover pair 8526/8529)
+    rows = [
+        ship("NAV-IN", "2023-03-01", "cn-a", "kg-b", 200, hs="852691", weight=40.0,
+             value=50_000),
+        ship("NAV-OUT", "2023-03-12", "kg-b", "ru-c", 200, hs="852990", weight=41.0,
+             value=60_000),
+        # look-alike: an ordinary radio-parts chain of other parties, never under 852691
+        ship("P-IN", "2023-05-01", "cn-x", "am-y", 300, hs="852990", weight=9.0,
+             value=3_000),
+        ship("P-OUT", "2023-05-09", "am-y", "by-z", 300, hs="852990", weight=9.0,
+             value=3_300),
+        # look-alike: a 852691 arrival whose 852990 onward shipment weighs ten times more
+        ship("L-IN", "2023-07-01", "cn-q", "kz-r", 50, hs="852691", weight=10.0,
+             value=20_000),
+        ship("L-OUT", "2023-07-08", "kz-r", "ru-s", 50, hs="852990", weight=100.0,
+             value=21_000),
+    ]
+    everything = find_chains(frame(*rows))
+    assert set(everything.chains["record_ids"]) == {"NAV-IN>NAV-OUT", "P-IN>P-OUT"}
+    nav = find_chains(frame(*rows), hs_prefix="852691")
+    assert nav.chains["record_ids"].tolist() == ["NAV-IN>NAV-OUT"]
+    assert "HS_MISMATCH(in=852691,out=852990)" in nav.chains.loc[0, "reasons"]
+    assert set(nav.links["chain_id"]) == set(nav.chains["chain_id"])
+    # the same chain, scored as without the filter
+    pd.testing.assert_frame_equal(
+        nav.chains, everything.chains[everything.chains["record_ids"] == "NAV-IN>NAV-OUT"]
+        .reset_index(drop=True))
+    # the onward heading finds it too, beside the plain radio-parts chain
+    parts = find_chains(frame(*rows), hs_prefix="852990")
+    assert set(parts.chains["record_ids"]) == {"NAV-IN>NAV-OUT", "P-IN>P-OUT"}
+    assert find_chains(frame(*rows), hs_prefix="8526", same_heading_only=True).chains.empty

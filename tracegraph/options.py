@@ -82,7 +82,8 @@ def chain_options(command: Callable) -> Callable:
     from queries import reference as ref
 
     @click.option("--hs", "hs_prefix", metavar="PREFIX",
-                  help="Only goods whose HS code starts so.")
+                  help="Only chains with goods that entered or left under an HS code "
+                       "starting so (a cover-heading chain counts under both headings).")
     @click.option("--window-days", type=click.IntRange(min=1), default=ref.CHAIN_WINDOW_DAYS,
                   show_default=True, help="Longest wait between arrival and onward shipment.")
     @click.option("--tolerance", type=click.FloatRange(0, 1), default=ref.CHAIN_TOLERANCE,

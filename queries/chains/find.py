@@ -94,7 +94,9 @@ def find_chains(
     tolerance : float
         Onward quantity (sum) must be within this fraction of the arrival.
     hs_prefix : str, optional
-        Only goods whose HS code starts with these digits.
+        Only chains with a shipment whose HS code starts with these digits: goods that
+        entered or left under it (a cover-heading chain counts under both its headings).
+        The chains and their scores are those of the run without it.
     min_score : float
         Chains scoring below are left out (the command line applies
         ``reference.CHAIN_MIN_SCORE``).
@@ -187,7 +189,9 @@ def find_chains(
     weights = {**CHAIN_WEIGHTS, **(weights or {})}
     destinations = frozenset(_upper(destinations))
     transit_set = None if transit is None else frozenset(_upper(transit)) - destinations
-    s = prepare_shipments(shipments, mirrors, hs_prefix=hs_prefix)
+    # every heading takes part in matching: a chain may leave under another heading than
+    # it came in (cover headings), and --hs keeps it when any step is under the prefix
+    s = prepare_shipments(shipments, mirrors)
     if data_start is None:
         data_start = s["date"].min() if len(s) else None
 
@@ -198,12 +202,24 @@ def find_chains(
         s, links, companies, listings, destinations, frozenset(_str_set(defence_codes)),
         window_days, tolerance, max_hops, weights, data_start,
     )
+    if hs_prefix and len(chains):
+        hits = set(prepare_shipments(shipments, mirrors, hs_prefix=hs_prefix)["shipment_id"])
+        chains, links = _touching(chains, links, hits)
     if min_score > 0 and len(chains):
         keep = chains["score"] >= min_score
         chains = chains[keep].reset_index(drop=True)
         links = links[links["chain_id"].isin(set(chains["chain_id"]))].reset_index(drop=True)
     roles = chain_roles(links, chains, companies, listings, frozenset(_str_set(defence_codes)))
     return ChainResult(chains=chains, links=links, roles=roles)
+
+
+def _touching(chains: pd.DataFrame, links: pd.DataFrame,
+              shipment_ids: set) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chains (and their links) with at least one shipment in `shipment_ids`."""
+    hit = links["in_shipment_id"].isin(shipment_ids) | links["out_shipment_id"].isin(shipment_ids)
+    keep = set(links.loc[hit, "chain_id"])
+    chains = chains[chains["chain_id"].isin(keep)].reset_index(drop=True)
+    return chains, links[links["chain_id"].isin(keep)].reset_index(drop=True)
 
 
 def _upper(values: Iterable[str]) -> list[str]:

@@ -20,8 +20,9 @@ from queries.reference import (
     DEFENCE_CATEGORIES,
     FRONT_THRESHOLDS,
     INVASION_DATE,
+    TIER_STRENGTH,
     YOUNG_COMPANY_DAYS,
-    chpl_tier_strength,
+    chpl_tier_hs2022,
 )
 from queries.shipments import company_table, require_columns
 
@@ -154,9 +155,12 @@ def _evidence(f, hs6, buyers, intermediaries, v_in, v_out, facts: PartyFacts, wi
         # goods declared under another heading on the way: weaker evidence than the same one
         parts["quantity"] *= CHAIN_COVER_FACTOR
         reasons += [f"HS_MISMATCH(in={i},out={o})" for i, o in covers]
-    tier, parts["chpl"] = chpl_tier_strength(hs6)
+    tier, via = chpl_tier_hs2022(hs6)
+    parts["chpl"] = TIER_STRENGTH[tier] if tier else 0.0
+    # an HS 2017 heading takes its tier from the HS 2022 heading it became: say which
     if tier:
-        reasons.append(f"CHPL(tier={tier})")
+        reasons.append(f"CHPL(tier={tier})" if via is None
+                       else f"CHPL(tier={tier},hs2022={via})")
     is_defence = any(b in facts.defence for b in buyers)
     buyer_lists = sorted({x for b in buyers for x in facts.listed.get(b, "").split(",") if x})
     parts["buyer"] = 1.0 if is_defence else (0.8 if buyer_lists else 0.0)
