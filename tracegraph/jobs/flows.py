@@ -74,7 +74,7 @@ def _load_one(graph: Graph, writer: GraphWriter, load, tags: dict, progress, tim
     writer.write_source(source_id, {"name": load.source_name,
                                     "path": str(Path(load.display_path).resolve()), **tags})
     size = Path(load.path).stat().st_size
-    parts, written = [], 0
+    parts, written, finished = [], 0, False
     try:
         mark = time.perf_counter()
         for chunk in load.chunks():
@@ -86,13 +86,14 @@ def _load_one(graph: Graph, writer: GraphWriter, load, tags: dict, progress, tim
         timings["read_check_aggregate"] += time.perf_counter() - mark
         mark = time.perf_counter()
         written = write_trade_flows(graph, figures, source_id)
+        finished = load.finished
         timings["write"] += time.perf_counter() - mark
     finally:
         writer.write_source(source_id, {
             "sha256": load.sha256, "kind": load.kind, "rows_read": load.rows_read,
             "rows_loaded": load.rows_loaded, "rows_rejected": load.rows_rejected,
             "lines_read": load.lines_read, "figures": written,
-            "status": "loaded" if load.finished and written else "partial"})
+            "status": "loaded" if finished else "partial"})
     return written
 
 
