@@ -36,7 +36,7 @@ from queries.reference import (
     DUAL_USE_CHAPTERS,
     FRONT_DUAL_USE_STRENGTH,
     TIER_STRENGTH,
-    chpl_tiers,
+    chpl_tier_hs2022,
 )
 
 __all__ = ["activity_code", "gate_flags", "goods_strength", "heading_strength", "onward_pairing"]
@@ -50,17 +50,19 @@ PAIRING_GATED: tuple[str, ...] = ("DEST_SHARE",)
 def heading_strength(headings) -> np.ndarray:
     """How strongly each HS6 heading speaks for defence procurement, in [0, 1].
 
-    CHPL headings count their tier's strength (``TIER_STRENGTH``), other headings of the
+    CHPL headings (HS 2022, or HS 2017 through :func:`chpl_tier_hs2022`) count their tier's
+    strength (``TIER_STRENGTH``), other headings of the
     dual-use chapters ``FRONT_DUAL_USE_STRENGTH``, everything else 0.
 
     >>> heading_strength(["854231", "847130", "080610"]).tolist()
     [1.0, 0.5, 0.0]
+    >>> heading_strength(["854140"]).tolist()  # HS 2017, counted as 854149 (tier 3A)
+    [0.7]
     """
-    tiers = chpl_tiers()
     out = []
     for h in headings:
         code = str(h)[:6]
-        tier = tiers.get(code)
+        tier, _ = chpl_tier_hs2022(code)  # an HS 2017 code counts as the code it became
         if tier is not None:
             out.append(TIER_STRENGTH.get(tier, min(TIER_STRENGTH.values())))
         elif code[:2] in DUAL_USE_CHAPTERS:

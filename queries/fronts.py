@@ -28,7 +28,7 @@ from queries.reference import (
     INVASION_DATE,
     LIQUIDATED_STATUSES,
     TRANSIT,
-    chpl_tiers,
+    chpl_tier_hs2022,
 )
 from queries.shipments import DetectionInputError, company_table, prepare_shipments
 
@@ -414,7 +414,9 @@ def _chpl_share(trade: pd.DataFrame, th: Mapping[str, float]) -> pd.DataFrame:
     a = trade[trade["after"]]
     if len(a) == 0:
         return _empty_flags()
-    share = _weighted_share(a, a["hs6"].isin(list(chpl_tiers())))
+    # an HS 2017 code counts as the HS 2022 code it became (chpl_tier_hs2022)
+    listed = [h for h in a["hs6"].dropna().unique() if chpl_tier_hs2022(h)[0] is not None]
+    share = _weighted_share(a, a["hs6"].isin(listed))
     hit = share[share >= th["chpl_share"]]
     return _flags(hit.index, "CHPL_SHARE", hit.to_numpy(),
                   [f"CHPL_SHARE(pct={round(x * 100)})" for x in hit])
