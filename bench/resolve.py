@@ -5,6 +5,7 @@ name keys:
 
     /tmp/venv/bin/python bench/resolve.py                        # 10k, 30k, 100k names
     /tmp/venv/bin/python bench/resolve.py --sizes 10000 --baseline-ref HEAD~1
+    /tmp/venv/bin/python bench/resolve.py --sizes 30000 100000 --baseline-ref HEAD
     /tmp/venv/bin/python bench/resolve.py --no-baseline
 
 For each size N, N distinct company names are made from seeded word pools (transliterated
@@ -24,14 +25,18 @@ The baseline is another revision's ``loaders`` package (``--baseline-ref``, defa
 the committed code), exported with ``git archive`` into a temporary directory and imported
 from there, in the same run on the same names. A baseline run longer than
 ``--baseline-timeout`` seconds is stopped and shown as such. Printed: wall and CPU seconds,
-resolved entities, and for variants recall and false merges.
+resolved entities, the worker's peak RSS, and for variants recall and false merges. Workers
+run with ``PYTHONHASHSEED=0``: the review candidates depend on the order of a set of
+trigrams, so both implementations see the same order.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -131,7 +136,8 @@ def worker(code: str, n: int, seed: int, with_variants: bool) -> dict:
     ids = [resolver.resolve_company(name, country) for name, country in names]
     vids = [resolver.resolve_company(name, country) for name, country in variants]
     out = {"seconds": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-           "entities": len(resolver), "calls": len(names) + len(variants)}
+           "entities": len(resolver), "calls": len(names) + len(variants),
+           "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
     if with_variants:
         own = {i: k for k, i in enumerate(ids)}
         joined = sum(1 for k, v in enumerate(vids) if v == ids[k])
@@ -145,7 +151,7 @@ def _run(code: str, n: int, seed: int, with_variants: bool, timeout: float | Non
                str(seed)] + (["--variants"] if with_variants else [])
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                              check=False)
+                              check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
     except subprocess.TimeoutExpired:
         return {"timeout": timeout}
     if done.returncode != 0:
@@ -171,7 +177,8 @@ def _cell(result: dict, key: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,30000,100000")
+    parser.add_argument("--sizes", nargs="+", default=["10000,30000,100000"],
+                        help="name counts, comma- or space-separated")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--baseline-ref", default="HEAD")
     parser.add_argument("--no-baseline", action="store_true")
@@ -179,7 +186,7 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--variants", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for part in args.sizes for s in part.split(",") if s]
     if args.worker:
         print(json.dumps(worker(args.worker, sizes[0], args.seed, args.variants)))
         return
@@ -199,6 +206,7 @@ def main() -> None:
                         "code": label, "calls": _cell(result, "calls"),
                         "wall s": _cell(result, "seconds"), "cpu s": _cell(result, "cpu"),
                         "entities": _cell(result, "entities"),
+                        "peak RSS MiB": _cell(result, "peak_rss_mib"),
                         "variant recall": _cell(result, "recall"),
                         "false merges": _cell(result, "false_merges"),
                     })

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -251,22 +252,33 @@ class GramIndex:
 
     def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
         """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``."""
-        ranked = sorted(_grams(text), key=lambda g: len(self._postings.get(g, ())))
-        found: set[int] = set()
+        postings = self._postings
+        ranked = sorted(_grams(text), key=lambda g: len(postings.get(g, ())))
+        lists = []
         for gram in ranked[:grams]:
-            postings = self._postings.get(gram, ())
-            if len(postings) > MAX_POSTING:
+            posting = postings.get(gram, ())
+            if len(posting) > MAX_POSTING:
                 break
-            found.update(postings)
-        return sorted(found)
+            lists.append(posting)
+        return sorted(set().union(*lists))
 
     def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
         """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
         least ``cutoff`` (0..100)."""
         numbers = self.near(text)
-        hits = process.extract(text, [self.texts[n] for n in numbers], scorer=fuzz.ratio,
-                               score_cutoff=cutoff, limit=limit)
+        if not numbers:
+            return []
+        # itemgetter fetches the texts in C; one number gives the text, not a tuple
+        texts = itemgetter(*numbers)(self.texts) if len(numbers) > 1 else \
+            (self.texts[numbers[0]],)
+        hits = process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
+                               limit=limit)
         return [self.values[numbers[index]] for _, _, index in hits]
+
+
+#: The pairs of segments a :class:`SegmentIndex` keeps together, and the number of texts
+#: from which a search computes their distances in one rapidfuzz call.
+_SEGMENT_PAIRS, _BATCH_FROM = ((0, 1), (0, 2), (1, 2)), 16
 
 
 class SegmentIndex:
@@ -274,7 +286,9 @@ class SegmentIndex:
     query (the segment filter of Pass-Join, Li et al. 2011): two edits leave one of the three
     segments whole, shifted by at most two places. A query looks up its substrings at those
     places among texts of lengths within two of its own, 75 dictionary look-ups at most,
-    whatever the number of texts; only the texts found are compared letter by letter.
+    whatever the number of texts; only the texts found are compared letter by letter. One edit
+    leaves two segments whole: those searches look up the pairs of segments kept together
+    (27 look-ups at most), whose lists stay short where single segments are common.
 
     Examples
     --------
@@ -291,6 +305,9 @@ class SegmentIndex:
         self.texts: list[str] = []
         self.values: list[Any] = []
         self._segments: dict[tuple[int, int, str], list[int]] = {}
+        # two segments together: a search within one edit reads these short lists instead of
+        # intersecting the long ones of single segments (a common first word fills those)
+        self._pairs: dict[tuple[int, int, str, str], list[int]] = {}
 
     @staticmethod
     @lru_cache(maxsize=1024)
@@ -303,37 +320,62 @@ class SegmentIndex:
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
-        for part, (start, end) in enumerate(self._bounds(len(text))):
-            self._segments.setdefault((len(text), part, text[start:end]), []).append(number)
+        length = len(text)
+        segments = [text[start:end] for start, end in self._bounds(length)]
+        for part, segment in enumerate(segments):
+            self._segments.setdefault((length, part, segment), []).append(number)
+        for first, second in _SEGMENT_PAIRS:
+            self._pairs.setdefault((length, first * 3 + second, segments[first],
+                                    segments[second]), []).append(number)
+
+    @staticmethod
+    @lru_cache(maxsize=4096)
+    def _plan(size: int, edits: int) -> tuple[tuple[Any, ...], ...]:
+        """The look-ups of a search within ``edits`` for a text of ``size`` characters: (length,
+        part, start, end) of one segment, or within one edit (length, pair, start, end, start,
+        end) of two, the segments of texts of that length and the query's slices to match."""
+        plan: list[tuple[Any, ...]] = []
+        for length in range(max(1, size - edits), size + edits + 1):
+            delta = size - length
+            # edits before a segment move it by |shift|, those after make up the rest of the
+            # length difference: |shift| + |delta - shift| edits at least
+            shifts = [d for d in range(-edits, edits + 1) if abs(d) + abs(delta - d) <= edits]
+            places = [[(start + d, end + d) for d in shifts if start + d >= 0 and end + d <= size]
+                      for start, end in SegmentIndex._bounds(length)]
+            if edits == 2:
+                plan += [(length, part, *place) for part, pieces in enumerate(places)
+                         for place in pieces]
+                continue
+            # one edit leaves two of the three segments whole
+            plan += [(length, first * 3 + second, *a, *b) for first, second in _SEGMENT_PAIRS
+                     for a in places[first] for b in places[second]]
+        return tuple(plan)
 
     def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
         """(text, value, edits) of the indexed texts within ``edits`` (at most 2) of ``text``
         (optimal string alignment: a transposition is one edit)."""
         edits = min(edits, 2)
-        parts: list[set[int]] = [set(), set(), set()]
-        for length in range(max(1, len(text) - edits), len(text) + edits + 1):
-            delta = len(text) - length
-            # edits before a segment move it by |shift|, those after make up the rest of the
-            # length difference: |shift| + |delta - shift| edits at least
-            shifts = [d for d in range(-edits, edits + 1) if abs(d) + abs(delta - d) <= edits]
-            for part, (start, end) in enumerate(self._bounds(length)):
-                for shift in shifts:
-                    begin = start + shift
-                    if begin < 0 or begin + end - start > len(text):
-                        continue
-                    parts[part].update(self._segments.get(
-                        (length, part, text[begin:begin + end - start]), ()))
+        plan = self._plan(len(text), edits)
         if edits == 2:
-            found = parts[0] | parts[1] | parts[2]
+            segments = self._segments
+            lists = [segments.get((length, part, text[start:end]), ())
+                     for length, part, start, end in plan]
         else:
-            # one edit leaves two of the three segments whole
-            found = (parts[0] & parts[1]) | (parts[0] & parts[2]) | (parts[1] & parts[2])
-        out = []
-        for number in sorted(found):
-            distance = OSA.distance(text, self.texts[number], score_cutoff=edits)
-            if distance <= edits:
-                out.append((self.texts[number], self.values[number], distance))
-        return out
+            pairs = self._pairs
+            lists = [pairs.get((length, pair, text[start:end], text[start2:end2]), ())
+                     for length, pair, start, end, start2, end2 in plan]
+        numbers = sorted(set().union(*lists))
+        if len(numbers) < _BATCH_FROM:
+            hits = [(OSA.distance(text, self.texts[n], score_cutoff=edits), n) for n in numbers]
+        else:
+            # the distances in one call to rapidfuzz: the same integers, without a Python
+            # round trip per text
+            rows = process.extract(text, itemgetter(*numbers)(self.texts),
+                                   scorer=OSA.distance, score_cutoff=edits, limit=None)
+            hits = sorted(((distance, numbers[index]) for _, distance, index in rows),
+                          key=lambda hit: hit[1])
+        return [(self.texts[n], self.values[n], distance) for distance, n in hits
+                if distance <= edits]
 
 
 class CompactIndex:
