@@ -7,7 +7,7 @@ graph holds a mirror of them and their effects, which every load re-applies.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from graph.connection import Graph
 from graph.schema import RELATIONSHIPS, node, rel
@@ -104,16 +104,24 @@ def _move_statement(rel_type: str, outgoing: bool) -> str:
     )
 
 
-def merge_companies(graph: Graph, kept: str, gone: str) -> bool:
+def merge_companies(graph: Graph, kept: str, gone: str,
+                    listing_id: Callable[[dict], str] | None = None) -> bool:
     """Fold Company ``gone`` into ``kept``: its relationships move over, its names join
-    ``kept.names``, its id joins ``kept.merged_ids``, and the node goes. False when either
-    node is absent (nothing done)."""
+    ``kept.names``, its id joins ``kept.merged_ids``, its Listed label goes with its
+    listings, and the node goes. False when either node is absent (nothing done).
+
+    ``listing_id`` gives the id a listing of ``kept`` would have had (called with the
+    listing's ``list``, ``program``, ``category`` and ``entity_id``): ``gone``'s listings take
+    it, so the list loaded again finds them; one that ``kept`` holds already is the same
+    entry and goes, its list entries (``entries``) joining the one kept."""
     rows = graph.read(
         f"MATCH (c:{node('Company')}) WHERE c.id IN [$kept, $gone] RETURN count(c) AS n",
         {"kept": kept, "gone": gone})
     if kept == gone or rows[0]["n"] != 2:
         return False
     params = {"kept": kept, "gone": gone}
+    if listing_id is not None:
+        _rekey_listings(graph, kept, gone, listing_id)
     for rel_type in MERGE_REL_TYPES:
         for outgoing in (True, False):
             graph.write(_move_statement(rel_type, outgoing), params)
@@ -126,8 +134,30 @@ def merge_companies(graph: Graph, kept: str, gone: str) -> bool:
         "      CASE WHEN m IN acc THEN acc ELSE acc + m END), "
         "    k.registration_number = coalesce(k.registration_number, g.registration_number), "
         "    k.tax_id = coalesce(k.tax_id, g.tax_id) "
+        f"FOREACH (_ IN CASE WHEN g:{node('Listed')} THEN [1] ELSE [] END | "
+        f"  SET k:{node('Listed')}) "
         "DETACH DELETE g", params)
     return True
+
+
+def _rekey_listings(graph: Graph, kept: str, gone: str,
+                    listing_id: Callable[[dict], str]) -> None:
+    """Give ``gone``'s listings the ids they would have on ``kept``."""
+    listings = graph.read(
+        f"MATCH (:{node('Company')} {{id: $gone}})-[:{rel('LISTED_AS')}]->(l:{node('Listing')}) "
+        "RETURN l.id AS id, l.list AS list, l.program AS program, l.category AS category",
+        {"gone": gone})
+    pairs = [{"old": row["id"], "new": listing_id({**row, "entity_id": kept})}
+             for row in listings]
+    graph.write(
+        f"UNWIND $pairs AS p MATCH (l:{node('Listing')} {{id: p.old}}) WHERE p.new <> p.old "
+        f"OPTIONAL MATCH (same:{node('Listing')} {{id: p.new}}) "
+        "FOREACH (_ IN CASE WHEN same IS NULL THEN [1] ELSE [] END | SET l.id = p.new) "
+        "FOREACH (s IN CASE WHEN same IS NULL THEN [] ELSE [same] END | "
+        "  SET s.entries = reduce(acc = coalesce(s.entries, []), e IN coalesce(l.entries, []) | "
+        "                         CASE WHEN e IN acc THEN acc ELSE acc + e END) "
+        "  DETACH DELETE l)",
+        {"pairs": pairs})
 
 
 def drop_candidates(graph: Graph, pairs: Iterable[tuple[str, str]]) -> int:

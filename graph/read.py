@@ -269,7 +269,7 @@ def _listings_frame(graph: Graph) -> pd.DataFrame:
         graph,
         f"MATCH (e)-[:{rel('LISTED_AS')}]->(l:{node('Listing')}) "
         f"RETURN l.id, e.id, CASE WHEN e:{node('Company')} THEN 'Company' ELSE 'Person' END, "
-        "l.list, l.program, l.listed_on, l.category",
+        "l.list, l.program, l.listed_on, l.category, l.linked_to, l.entries",
         RESOLVED["listings"],
     )
 

@@ -299,7 +299,7 @@ class GraphWriter:
 
     def write_listings(self, frame: pd.DataFrame, source_id: str | None = None) -> None:
         cols = ("listing_id", "entity_id", "entity_kind", "list", "program", "listed_on",
-                "category", "line_number")
+                "category", "linked_to", "entries", "line_number")
         grouped: dict[str, list[dict]] = {}
         for r in records(frame, cols):
             if not r["listing_id"]:
@@ -307,11 +307,15 @@ class GraphWriter:
             kind = node("Person" if r["entity_kind"] == "Person" else "Company")
             grouped.setdefault(kind, []).append({
                 "id": r["listing_id"], "entity": r["entity_id"], "line": r["line_number"],
-                "props": _props(r, ("list", "program", "listed_on", "category")),
+                "entries": r["entries"] or [],
+                "props": _props(r, ("list", "program", "listed_on", "category", "linked_to")),
             })
         for kind, rows in grouped.items():
             self._run(
-                f"UNWIND $rows AS row MERGE (l:{node('Listing')} {{id: row.id}}) SET l += row.props "
+                f"UNWIND $rows AS row MERGE (l:{node('Listing')} {{id: row.id}}) SET l += row.props, "
+                # the list entries behind it (two entries of a list may name one entity)
+                "  l.entries = reduce(acc = coalesce(l.entries, []), e IN row.entries | "
+                "                     CASE WHEN e IN acc THEN acc ELSE acc + e END) "
                 f"WITH l, row CALL (l, row) {{ WITH l, row WHERE row.entity IS NOT NULL "
                 f"  MATCH (e:{kind} {{id: row.entity}}) "
                 f"  MERGE (e)-[:{rel('LISTED_AS')}]->(l) SET e:{node('Listed')} }} "

@@ -17,7 +17,7 @@ from graph.connection import Graph, translated
 from graph.schema import node, rel
 
 __all__ = ["shipment_evidence", "context_ids", "front_suspect_ids", "registry_companies",
-           "foreign_source_count", "run_read", "plain_value", "ReadFailed"]
+           "listed_companies", "listing_entries", "foreign_source_count", "run_read", "plain_value", "ReadFailed"]
 
 
 class ReadFailed(GraphError):
@@ -74,6 +74,33 @@ def registry_companies(graph: Graph) -> pd.DataFrame:
                                         "aliases"])
     frame["aliases"] = frame["aliases"].map(lambda v: list(v or []))
     return frame
+
+
+def listed_companies(graph: Graph) -> pd.DataFrame:
+    """Listed companies not from a registry: ``entity_id``, ``country``, ``names`` (every
+    name seen, the display name first) and ``identifiers`` (registration and tax numbers),
+    for a resolver to join the next load's list entries and trade parties to them."""
+    rows = graph.read(
+        f"MATCH (c:{node('Company')}:{node('Listed')}) WHERE NOT coalesce(c.in_registry, false) "
+        "RETURN c.id AS entity_id, c.country AS country, "
+        "[c.name] + coalesce(c.names, []) AS names, "
+        "[n IN [c.registration_number, c.tax_id] WHERE n IS NOT NULL] AS identifiers "
+        "ORDER BY entity_id"
+    )
+    return pd.DataFrame(rows, columns=["entity_id", "country", "names", "identifiers"])
+
+
+def listing_entries(graph: Graph) -> dict[str, str]:
+    """Every list entry key the listings hold (``Listing.entries``) -> the id of the company
+    or person listed, for the next load of a list to find its entries where they went."""
+    out: dict[str, str] = {}
+    for kind in ("Company", "Person"):
+        for row in graph.read(
+                f"MATCH (e:{node(kind)})-[:{rel('LISTED_AS')}]->(l:{node('Listing')}) "
+                "WHERE l.entries IS NOT NULL UNWIND l.entries AS entry "
+                "RETURN entry, e.id AS id"):
+            out[row["entry"]] = row["id"]
+    return out
 
 
 def foreign_source_count(graph: Graph, tag: str) -> int:

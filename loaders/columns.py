@@ -163,6 +163,7 @@ RESOLVED: dict[str, tuple[str, ...]] = {
     # entity_kind is "Company" or "Person"; category e.g. sanctioned, defence_industry
     "listings": (
         "listing_id", "entity_id", "entity_kind", "list", "program", "listed_on", "category",
+        "linked_to", "entries",
     ),
     # the same physical shipment declared twice: shipment_id is kept, mirror_id counts once
     "mirrors": ("shipment_id", "mirror_id"),

@@ -34,6 +34,8 @@ __all__ = [
     "ResolveError",
     "make_id",
     "company_id",
+    "listing_id",
+    "list_entry_key",
     "person_id",
     "address_id",
     "shipment_id",
@@ -112,6 +114,33 @@ def company_id(
     if key:
         return make_id("co", code, "name", key)
     return None
+
+
+def listing_id(list_name: Any, program: Any, category: Any, entity_id: Any) -> str:
+    """Id of a listing: one list's entry (list, programme, category) for one entity.
+
+    Examples
+    --------
+    >>> listing_id("EU-833", None, "entity", "co-1") == listing_id("EU-833", "", "entity", "co-1")
+    True
+    """
+    return make_id("li", list_name, program, category, entity_id)
+
+
+def list_entry_key(list_name: Any, name: Any, country: Any, entry_id: Any = None) -> str:
+    """Key of one entry of a list as the list writes it: its own number where it has one
+    (OFAC's entity number), else its name as written and country. A reload finds the entry
+    by it, whatever else the graph learned since.
+
+    Examples
+    --------
+    >>> list_entry_key("OFAC-SDN", "PROFFLAB", "KG", "48847") == list_entry_key(
+    ...     "OFAC-SDN", "Profflab LLC", "KG", "48847")
+    True
+    """
+    if _part(entry_id):
+        return make_id("le", list_name, "#", entry_id)
+    return make_id("le", list_name, name, country)
 
 
 def person_id(name: Any, country: Any = None, officer_id: Any = None) -> str | None:

@@ -19,6 +19,7 @@ from loaders import LoaderError
 from loaders.columns import (INPUT_TABLES, LINE_NUMBER, RECORD_DIGEST, RESOLVED,
                              WATCHLIST_ENTITY_COLUMNS, extra_property)
 from loaders.memo import memo_map
+from loaders.normalize import cell_text
 from loaders.validate import OWNER_ROLES, tidy_frame
 
 if TYPE_CHECKING:
@@ -136,10 +137,12 @@ class Resolution:
     when new name variants appeared, with its ``names`` so far.
     """
 
-    def __init__(self, resolver=None):
+    def __init__(self, resolver=None, list_entries: dict[str, str] | None = None):
         from loaders.resolve import Resolver
 
         self.resolver = resolver if resolver is not None else Resolver()
+        # list entry key -> the entity an earlier load gave the entry (list_entry_key)
+        self._list_entries = dict(list_entries or {})
         self._names: dict[str, set[str]] = {}  # entity id -> names already sent
         self._addresses: set[str] = set()
         self._ftm: dict[str, str] = {}  # FtM id -> entity id
@@ -427,9 +430,16 @@ class Resolution:
         reg, tax = _col(rows, "registration_number"), _col(rows, "tax_id")
         latin, aliases = _col(rows, "name_latin"), _col(rows, "aliases")
         ref = _col(rows, "entity_ftm_id")
+        entries = _entry_keys(rows)
         ids = np.empty(len(rows), dtype=object)
         for i in range(len(rows)):
             eid = self._ftm.get(ref[i]) if ref[i] else None
+            if eid is None and kind[i] != "Person":
+                # a company entry loaded before stays with its company, whatever the graph
+                # learned since (a person resolves by name and id alone, the same each time)
+                eid = self._list_entries.get(entries[i])
+                if eid is not None:
+                    self.resolver.add_names(eid, [name[i], latin[i], *_split(aliases[i])])
             if eid is None and kind[i] == "Person":
                 eid = self.resolver.resolve_person(name[i], country[i],
                                                    tax[i] or reg[i] or ident[i])
@@ -473,11 +483,11 @@ class Resolution:
         return frames
 
     def _listings(self, rows: pd.DataFrame, ids: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
-        from loaders.resolve import make_id
+        from loaders.ids import listing_id
 
         lists, program, category = _col(rows, "list"), _col(rows, "program"), _col(rows, "category")
         listings = _frame({
-            "listing_id": [make_id("li", lists[i], program[i], category[i], ids[i])
+            "listing_id": [listing_id(lists[i], program[i], category[i], ids[i])
                            if ids[i] else None for i in range(len(rows))],
             "entity_id": ids,
             "entity_kind": kind,
@@ -485,9 +495,13 @@ class Resolution:
             "program": program,
             "listed_on": _col(rows, "listed_on"),
             "category": category,
+            # names of other entries of the list (OFAC's "Linked To:"), joined after the load
+            "linked_to": [_link_names(v) for v in _col(rows, "linked_to")],
+            "entries": [[key] for key in _entry_keys(rows)],
         })
         entity_columns = set(WATCHLIST_ENTITY_COLUMNS) | {"name", "country", "id"}
-        used = set(INPUT_TABLES["watchlist"].columns) | entity_columns | {"entity_ftm_id", "ftm_id"}
+        used = (set(INPUT_TABLES["watchlist"].columns) | entity_columns
+                | {"entity_ftm_id", "ftm_id", "linked_to", "source_entity_id"})
         _add_extras(listings, self._extras(rows, used))
         listings[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         return listings[pd.notna(listings["listing_id"])]
@@ -546,6 +560,28 @@ class Resolution:
             frame["from_registry"] = False
             frames["companies"] = frame
         return frames
+
+
+def _split(aliases: Any) -> list[str]:
+    """The names of an aliases cell (``;``-separated, or a list)."""
+    if isinstance(aliases, (list, tuple)):
+        return [a.strip() for a in aliases if isinstance(a, str) and a.strip()]
+    text = cell_text(aliases)
+    return [a.strip() for a in text.split(";") if a.strip()] if text else []
+
+
+def _entry_keys(rows: pd.DataFrame) -> list[str]:
+    """:func:`~loaders.ids.list_entry_key` of each watchlist row."""
+    from loaders.ids import list_entry_key
+
+    return [list_entry_key(*parts) for parts in zip(
+        _col(rows, "list"), _col(rows, "name"), _col(rows, "country"),
+        _col(rows, "source_entity_id"))]
+
+
+def _link_names(value: Any) -> list[str] | None:
+    """The ``;``-separated names of a ``linked_to`` cell; None when it names none."""
+    return _split(value) or None
 
 
 def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -164,6 +164,8 @@ class Resolver:
         # per (country, name key without its opening place), the companies and their places
         self._by_rest: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
+        # name-only companies a numbered one took over: gone id -> kept id (see _absorb)
+        self._absorbed: dict[str, str] = {}
         self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
         self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
         # people: officers, owners and listed persons, a matcher of their own
@@ -230,16 +232,61 @@ class Resolver:
                 self._problem(code, number, entity.name, "identifier_shared", entity_id)
                 continue
             entity.identifiers.add(number)
+        own = {name_key(name), name_key(name_latin)}
         for variant in (name, name_latin, *_split_aliases(aliases)):
             key = self._add_name(entity, variant)
             if key is None:
                 continue
             entity.registry_keys.add(key)
             holders = self._by_key[(code, key)]
-            if len(holders) > 1 and holders[0] != entity_id:
+            others = [h for h in holders if h != entity_id]
+            if len(others) == 1 and self._takes_over(entity, self._entities[others[0]], key):
+                self._absorb(self._entities[others[0]], entity)
+            elif len(holders) > 1 and holders[0] != entity_id and self._namesakes(
+                    entity, self._entities[holders[0]], key, own):
                 # namesakes in one registry are usually different companies: flag, don't merge
                 self._candidate(entity_id, holders[0], 1.0, "name_exact")
         return entity_id
+
+    def add_known(self, entity_id: str, country: Any, names: Iterable[Any],
+                  identifiers: Iterable[Any] = ()) -> str | None:
+        """Add a company already in the graph under its own id (a listed company of an
+        earlier load), with every name it was seen under: later loads then join it as one
+        load would have. One with an identifier owns its own (first) name as a registry
+        company owns its names; a name the others share with a namesake stays ambiguous.
+
+        Examples
+        --------
+        >>> resolver = Resolver()
+        >>> resolver.add_known("co-earlier", "KG", ["PROFFLAB LLC"])
+        'co-earlier'
+        >>> resolver.resolve_company("Profflab", "Kyrgyzstan")
+        'co-earlier'
+        """
+        code = normalize_country(country)
+        if code is None or not entity_id:
+            return None
+        names = [n for n in names if clean_name(n)]
+        entity = self._entity(entity_id, code, clean_name(names[0]) if names else None)
+        numbers = [n for n in map(normalize_identifier, identifiers) if n]
+        for number in numbers:
+            if self._by_id.setdefault((code, number), entity_id) == entity_id:
+                entity.identifiers.add(number)
+        entity.in_registry = entity.in_registry or bool(entity.identifiers)
+        for position, variant in enumerate(names):
+            key = self._add_name(entity, variant)
+            # its own name, the one its list gave; the others may be other entries' aliases
+            # that joined it, no proof that a namesake is this company
+            if key is not None and entity.in_registry and position == 0:
+                entity.registry_keys.add(key)
+        return entity_id
+
+    def add_names(self, entity_id: str, names: Iterable[Any]) -> None:
+        """More names of a company already known here (a list entry an earlier load placed)."""
+        entity = self._entities.get(entity_id)
+        if entity is not None:
+            for name in names:
+                self._add_name(entity, name)
 
     # -- resolving trade parties --------------------------------------------------------------
 
@@ -247,8 +294,10 @@ class Resolver:
         """Entity id of a trade party; None when the country or both name and id are junk."""
         if identifier is not None and not isinstance(identifier, str):
             identifier = None if cell_text(identifier) is None else identifier
-        return memoised(self._cache, (name, country, identifier),
-                        self._resolve, name, country, identifier)
+        found = memoised(self._cache, (name, country, identifier),
+                         self._resolve, name, country, identifier)
+        # a cached answer may name a company taken over since
+        return self._entities[found].entity_id if found else found
 
     def resolve_companies(
         self,
@@ -382,6 +431,7 @@ class Resolver:
         latin = latin_key(name)
         for text in _compact_forms(name):
             for owner, (edits, spellings) in blocks.compact.search(text).items():
+                owner = self._entities[owner].entity_id  # the one that took it over, if any
                 if any(compact_match_ok(key, their_key, edits, text, their, latin, their_latin)
                        for their, (their_key, their_latin) in spellings):
                     passed[owner] = min(edits, passed.get(owner, edits))
@@ -519,6 +569,56 @@ class Resolver:
                 entity.entity_id, set()).add(place)
         return key
 
+    def _namesakes(self, entity: _Entity, other: _Entity, key: str, own: set) -> bool:
+        """Whether two registry companies sharing the name key ``key`` are a question for a
+        reviewer: yes when it is both their own names, or nothing tells them apart; no when
+        it is an alias of one and each has a number of one kind the other lacks (two INNs are
+        two legal entities: the EU list gives Zelenodolsk Design Bureau, INN 1648024290, the
+        Russian name of the Zelenodolsk plant, INN 1648013442)."""
+        if key in own and key == name_key(other.name):
+            return True
+        return not any(self._contradicts(other, number) for number in entity.identifiers)
+
+    @staticmethod
+    def _takes_over(kept: _Entity, other: _Entity, key: str) -> bool:
+        """Whether a company with an identifier takes over ``other``, whose name has the key
+        of one of its names: ``other`` is known by that name alone (a name-only list entry, a
+        trade party of this load), so had the numbered company come first, ``other``'s name
+        would have joined it. An alias ``other`` shares (``NAZ``, ``Dolgoprudny``) is no
+        reason: resolving ``other`` never looked at its aliases."""
+        return (other is not kept and bool(kept.identifiers) and not other.identifiers
+                and not other.in_registry and name_key(other.name) == key)
+
+    def _absorb(self, gone: _Entity, kept: _Entity) -> None:
+        """Fold ``gone`` into ``kept``: its names and index entries become ``kept``'s and
+        its id answers with ``kept`` from now on; :meth:`absorbed` lists the pair so the
+        graph's node can be folded the same way."""
+        for key in gone.keys:
+            kept.keys.add(key)
+            for index, index_key in ((self._by_key, key), (self._by_joined, key.replace(" ", ""))):
+                holders = index.get((gone.country, index_key), [])
+                index[(gone.country, index_key)] = list(dict.fromkeys(
+                    kept.entity_id if h == gone.entity_id else h for h in holders))
+        for name in gone.names:
+            split = split_place(name, gone.country)
+            if split is not None:
+                places = self._by_rest.get((gone.country, split[1]), {})
+                if gone.entity_id in places:
+                    places.setdefault(kept.entity_id, set()).update(places.pop(gone.entity_id))
+        kept.names |= gone.names
+        for eid in [gone.entity_id, *(g for g, k in self._absorbed.items()
+                                      if k == gone.entity_id)]:
+            self._entities[eid] = kept
+        self._absorbed = {g: (kept.entity_id if k == gone.entity_id else k)
+                          for g, k in self._absorbed.items()}
+        self._absorbed[gone.entity_id] = kept.entity_id
+
+    def absorbed(self) -> dict[str, str]:
+        """Companies known by a name alone that a numbered company took over: gone id ->
+        kept id. Rows already resolved to a gone id are folded into the kept node after the
+        load (``graph.judgements.merge_companies``)."""
+        return dict(self._absorbed)
+
     @staticmethod
     def _owns(entity: _Entity, key: str) -> bool:
         """A registry name of a registry company, or any name of a trade company known by its
@@ -549,7 +649,7 @@ class Resolver:
     def names_seen(self) -> dict[str, set[str]]:
         """Every display name seen per entity id (registry name, Latin name, aliases, trade
         spellings), for the node's ``names`` list."""
-        return {eid: set(e.names) for eid, e in self._entities.items()}
+        return {eid: set(e.names) for eid, e in self._live()}
 
     def display_name(self, entity_id: str) -> str | None:
         """The registry name of an entity, else the first name it was seen under."""
@@ -562,7 +662,12 @@ class Resolver:
         ``name_exact_ambiguous`` or ``name_exact_other_id``, and for names that match with
         or without the place they open with, ``name_place_ambiguous`` or
         ``name_place_other_id``."""
-        return pd.DataFrame(list(self._candidates.values()), columns=list(RESOLVED["candidates"]))
+        rows: dict[frozenset[str], tuple] = {}
+        for a, b, score, method in self._candidates.values():
+            a, b = self._entities[a].entity_id, self._entities[b].entity_id
+            if a != b:  # a pair one company took over is no longer a question
+                rows.setdefault(frozenset((a, b)), (a, b, score, method))
+        return pd.DataFrame(list(rows.values()), columns=list(RESOLVED["candidates"]))
 
     def identifier_problems(self) -> pd.DataFrame:
         """Identifiers that failed their checksum or were claimed by two registry companies:
@@ -576,13 +681,17 @@ class Resolver:
         rows = [
             (e.entity_id, e.name, sorted(e.names), e.country, sorted(e.identifiers),
              e.in_registry)
-            for e in self._entities.values()
+            for _, e in self._live()
         ]
         return pd.DataFrame(rows, columns=["entity_id", "name", "names", "country",
                                            "identifiers", "in_registry"])
 
     def __len__(self) -> int:
-        return len(self._entities)
+        return sum(1 for _ in self._live())
+
+    def _live(self) -> Iterable[tuple[str, _Entity]]:
+        """(id, entity) of every company not taken over by another."""
+        return ((eid, e) for eid, e in self._entities.items() if eid == e.entity_id)
 
 
 def _compact_forms(name: Any) -> list[str]:

@@ -136,7 +136,7 @@ def _frames() -> dict[str, pd.DataFrame]:
         ],
         "listings": [
             dict(listing_id=i, entity_id=e, entity_kind="Company", list=lst, program=p,
-                 listed_on=D(on), category=cat)
+                 listed_on=D(on), category=cat, linked_to=None, entries=None)
             for i, e, lst, p, on, cat in LISTINGS
         ],
         "shipments": [

@@ -94,11 +94,6 @@ def test_every_row_of_the_lists_is_accounted_for(lists_graph):
     assert set(_counts(lists_graph[0])["listings"]) >= {"OFAC-SDN", "EU", "BIS-ENTITY-LIST"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "issue 15 item 4 open: a load seeds its resolver with the graph's registry companies only "
-    "(graph.views.registry_companies), so a company listed by an earlier load is not joined; "
-    "seeding listed companies with their node ids joins PROFFLAB but makes a second load "
-    "re-attach 4 OFAC listings whose identified namesake came in a later list"))
 def test_profflab_is_one_company_with_three_listings(lists_graph):
     graph, _ = lists_graph
     rows = graph.read(
@@ -120,8 +115,63 @@ def test_profflab_is_one_company_with_three_listings(lists_graph):
     assert other and company["id"] not in {r["id"] for r in other}
 
 
+def test_linked_to_names_become_links_to_the_listed_entry(lists_graph):
+    graph, reports = lists_graph
+    rows = graph.read(
+        "MATCH (a {name: 'VTB BANK ARMENIA CLOSED JOINT STOCK COMPANY'})-[r:LINKED_TO]->(b) "
+        "RETURN b.name AS target, r.list AS list")
+    assert rows == [{"target": "VTB BANK PUBLIC JOINT STOCK COMPANY", "list": "OFAC-SDN"}]
+    person = graph.read(
+        "MATCH (p:Person)-[:LINKED_TO]->(c:Company) WHERE p.name CONTAINS 'TIMCHENKO' "
+        "RETURN c.name AS target")
+    assert {"target": "OOO VOLGA GROUP"} in person
+    # every link is counted: linked, or why not
+    links = reports[0]["derived"]["list_links"]
+    assert links["linked"] >= 3000 and links["not_listed"] + links["ambiguous"] > 0, links
+    total = graph.read("MATCH (l:Listing) UNWIND l.linked_to AS n "
+                       "RETURN count(DISTINCT [l.list, n]) AS n")[0]["n"]
+    assert total > 0
+
+
 def test_loading_the_lists_twice_changes_nothing(lists_graph, tmp_path):
     graph, _ = lists_graph
     before = _counts(graph)
     _load_lists(graph, tmp_path)
-    assert _counts(graph) == before
+    after = _counts(graph)
+    assert after == before, {group: {k: (v, after[group].get(k)) for k, v in counts.items()
+                                     if after[group].get(k) != v}
+                             for group, counts in before.items()}
+
+
+def _snapshot(graph) -> dict:
+    """What must not depend on the order of loads: counts, the companies and their listings."""
+    stats = graph.stats()
+    listed = graph.read(
+        "MATCH (c:Company)-[:LISTED_AS]->(l:Listing) RETURN c.id AS company, l.id AS listing "
+        "ORDER BY company, listing")
+    return {"nodes": stats["nodes"], "relationships": stats["relationships"],
+            "companies": [r["id"] for r in graph.read(
+                "MATCH (c:Company) RETURN c.id AS id ORDER BY id")],
+            "listed": [(r["company"], r["listing"]) for r in listed]}
+
+
+def test_lists_before_or_after_a_trade_world_give_the_same_graph(clean_graph, tmp_path):
+    from loaders.world import generate_world
+    from tracegraph.jobs.load import load_files
+
+    eu = str(shared_data("sanctions", "eu-32014R0833.csv"))
+    world = generate_world(tmp_path / "world", seed=5, scale=0.3)
+    trade = [str(p) for p in (world.companies, world.officers, world.shipments)]
+    lists = [((str(world.watchlist),), None), ((eu,), "eu-sanctions")]
+
+    def load(order):
+        clean_graph.reset()
+        for paths, profile in order:
+            load_files(clean_graph, list(paths), profile=profile,
+                       report_path=tmp_path / f"report-{len(paths)}.json")
+        return _snapshot(clean_graph)
+
+    lists_first = load([*lists, (trade, None)])
+    lists_after = load([(trade, None), *lists])
+    assert lists_first["listed"], "the world's watchlist names companies"
+    assert lists_first == lists_after

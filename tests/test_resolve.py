@@ -723,3 +723,54 @@ def test_a_name_held_by_a_trade_spelling_goes_to_the_registry_company_named_so()
     # two registry companies of one name stay ambiguous: neither is guessed
     twin = resolver.add_company("KZ", 'TOO "Kvant"', "000640465204")
     assert resolver.resolve_company("Kvant LLP", "KZ") not in (kvant, twin)
+
+
+# -- a numbered company after its name-only namesake: the same entity in either order ----------
+
+KG_TAX = "01703202210047"
+
+
+@pytest.mark.parametrize("numbered_first", [True, False])
+def test_a_numbered_company_takes_over_its_name_only_namesake_in_either_order(numbered_first):
+    resolver = Resolver()
+    steps = [lambda: resolver.add_company("KG", "Profflab LLC", tax_id=KG_TAX),
+             lambda: resolver.resolve_company("PROFFLAB LLC", "Kyrgyzstan")]
+    ids = [step() for step in (steps if numbered_first else steps[::-1])]
+    numbered = company_id("KG", KG_TAX)
+    assert resolver.resolve_company("PROFFLAB LLC", "KG") == numbered
+    assert len(resolver) == 1
+    assert resolver.candidates().empty
+    # the name-only id an earlier row was given is reported, for the graph's node to fold
+    assert resolver.absorbed() == ({} if numbered_first else {ids[0]: numbered})
+    assert resolver.names_seen() == {numbered: {"Profflab LLC", "PROFFLAB LLC"}}
+
+
+def test_a_shared_alias_is_no_reason_to_take_over():
+    # DKBA (name-only, alias "Dolgoprudny") and DNPP (numbered, alias "Dolgoprudny") are two
+    # design bureaus of one town: resolving DKBA never looked at its alias, neither does this
+    resolver = Resolver()
+    bureau = resolver.add_known("co-dkba", "RU", ["Dolgoprudniy Design Bureau of Automatics",
+                                                   "Dolgoprudny"])
+    plant = resolver.add_company("RU", "Dolgoprudny Research Production Enterprise",
+                                 OGRN_A, aliases=["Dolgoprudny"])
+    assert plant != bureau
+    assert resolver.absorbed() == {}
+    assert resolver.resolve_company("Dolgoprudniy Design Bureau of Automatics", "RU") == bureau
+    assert {frozenset(p) for p in resolver.candidates()[["entity_id", "other_entity_id"]]
+            .itertuples(index=False)} == {frozenset((plant, bureau))}
+
+
+def test_a_namesake_with_its_own_number_is_not_taken_over():
+    resolver = Resolver()
+    first = resolver.add_company("RU", "OOO Radiokom", OGRN_A)
+    second = resolver.add_company("RU", "OOO Radiokom", "1037739010891")
+    assert first != second and resolver.absorbed() == {}
+    assert len(resolver.candidates()) == 1
+
+
+def test_a_company_known_from_an_earlier_load_keeps_its_id():
+    resolver = Resolver()
+    resolver.add_known("co-earlier", "KG", ["PROFFLAB LLC", "ПРОФФЛАБ"], [KG_TAX])
+    assert resolver.resolve_company("Профлаб", "KG", KG_TAX) == "co-earlier"
+    assert resolver.resolve_company("PROFFLAB", "KG") == "co-earlier"
+    assert resolver.add_company("KG", "Profflab", tax_id=KG_TAX) == "co-earlier"

@@ -26,8 +26,9 @@ import pandas as pd
 from graph.bulk import BulkLoadRefused, BulkWriter, bulk_refusal
 from graph.connection import Graph
 from graph.store import DEFAULT_BATCH, GraphWriter
-from graph.views import registry_companies
-from loaders.ids import make_id
+from graph.judgements import merge_companies
+from graph.views import listed_companies, listing_entries, registry_companies
+from loaders.ids import listing_id, make_id
 from loaders import LoaderError
 from loaders.accounting import RecordLedger
 from loaders.flows import is_flow_load
@@ -35,6 +36,7 @@ from loaders.mirrors import MIRROR_COLUMNS
 from loaders.pipeline import Resolution, load_report_entry, plan_load
 from loaders.resolve import Resolver
 from tracegraph.jobs.derived import finish_bulk, refresh_derived
+from tracegraph.jobs.links import link_listed_entries
 from tracegraph.jobs.review import apply_judgements
 from tracegraph.jobs.writer import WriterThread
 
@@ -48,15 +50,30 @@ _REPORTED_LABELS = ("Company", "Person", "Address", "Shipment", "Listing")
 
 
 def _seed_resolver(graph: Graph) -> Resolver:
-    """A resolver that knows the registry companies already in the graph.
+    """A resolver that knows the registry and listed companies already in the graph.
 
-    So shipments loaded today join the registry loaded last week.
+    So shipments loaded today join the registry loaded last week, and the BIS entry of a
+    company joins its OFAC entry of last month.
     """
     resolver = Resolver()
     known = registry_companies(graph)
     if len(known):
         resolver.add_companies(known)
+    for row in listed_companies(graph).itertuples(index=False):
+        resolver.add_known(row.entity_id, row.country, row.names, row.identifiers)
     return resolver
+
+
+def _fold_absorbed(graph: Graph, resolver: Resolver) -> int:
+    """Fold the nodes of companies known by a name alone into the numbered company that took
+    them over during this load (:meth:`Resolver.absorbed`); how many were folded."""
+    folded = sum(
+        merge_companies(graph, kept, gone, lambda row: listing_id(
+            row["list"], row["program"], row["category"], row["entity_id"]))
+        for gone, kept in resolver.absorbed().items())
+    if folded:
+        GraphWriter(graph).rebuild_trades_with()
+    return folded
 
 
 def _shipment_bytes(loads) -> int:
@@ -102,7 +119,7 @@ class _Load:
                                   groups=_bulk_groups(loads, chunk_rows))
                        if use_bulk else GraphWriter(graph, batch_size=batch_size,
                                                     parallel=parallel))
-        self.resolution = Resolution(_seed_resolver(graph))
+        self.resolution = Resolution(_seed_resolver(graph), listing_entries(graph))
 
     def _timed(self, label: str, fn, *args):
         mark = time.perf_counter()
@@ -254,6 +271,9 @@ def load_files(graph: Graph, paths: Sequence[str | os.PathLike], kind: str | Non
             run.writer.begin(run.timings, echo=echo)  # the graph is not needed until the import
         run.all_files(source_tags or {}, progress)
         report["derived"] = run.derive()
+        report["derived"]["companies_taken_over"] = _fold_absorbed(
+            graph, run.resolution.resolver)
+        report["derived"]["list_links"] = link_listed_entries(graph)
         # a person's decisions outlast the reload: merges folded again, splits kept apart
         report["judgements"] = apply_judgements(graph)
         stats = graph.stats()["nodes"]
