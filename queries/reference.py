@@ -47,6 +47,8 @@ __all__ = [
     "UNIT_SYNONYMS",
     "COVER_HEADINGS_PATH",
     "cover_headings",
+    "PARTS_SUBHEADINGS_PATH",
+    "parts_subheadings",
     "CHAIN_VALUE_MAX_MARKUP",
     "CHAIN_WEIGHT_TOLERANCE",
     "CHAIN_COVER_FACTOR",
@@ -73,6 +75,12 @@ CHPL_HS2017_PATH = Path(__file__).resolve().parent / "data" / "chpl_hs2017.csv"
 # agricultural sprayers, chips as computer parts, ...), one row per (arrival HS prefix,
 # onward HS prefix) with the goods and the public source in the file.
 COVER_HEADINGS_PATH = Path(__file__).resolve().parent / "data" / "cover_headings.csv"
+# Parts subheadings: the HS6 subheadings of chapters 84, 85, 88 and 90 (the chapters of the
+# CHPL) whose HS 2022 description names parts, taken from the nomenclature of the public
+# datasets/harmonized-system repository (commit 905e5a0, ODC-PDDL). CHPL goods declared on
+# the way on as parts of another heading of their own chapter (oscilloscopes as parts of
+# optical appliances) are a cover heading the table need not list pair by pair.
+PARTS_SUBHEADINGS_PATH = Path(__file__).resolve().parent / "data" / "hs_parts.csv"
 
 # The day of the full-scale invasion: companies created after it to trade with Russia are the
 # classic front; sanctions on dual-use goods tightened from then on.
@@ -399,3 +407,25 @@ def cover_headings() -> tuple[tuple[str, str], ...]:
             raise QueryError(f"bad row in {COVER_HEADINGS_PATH}: {row!r}")
         pairs.append((a, b))
     return tuple(pairs)
+
+
+@lru_cache(maxsize=1)
+def parts_subheadings() -> frozenset[str]:
+    """Return the HS6 parts subheadings of chapters 84, 85, 88 and 90 (HS 2022).
+
+    Examples
+    --------
+    >>> "901390" in parts_subheadings(), "903020" in parts_subheadings()
+    (True, False)
+    """
+    try:
+        with PARTS_SUBHEADINGS_PATH.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except OSError as e:
+        raise QueryError(f"cannot read the parts subheadings file {PARTS_SUBHEADINGS_PATH}: "
+                         f"{e}") from e
+    codes = [(row.get("hs6") or "").strip() for row in rows]
+    bad = [c for c in codes if not (c.isdigit() and len(c) == 6)]
+    if bad or not codes:
+        raise QueryError(f"bad row in {PARTS_SUBHEADINGS_PATH}: {bad[:1] or 'no rows'}")
+    return frozenset(codes)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from queries.chains import CHAIN_COLUMNS, LINK_COLUMNS, find_chains
-from queries.reference import CHAIN_MIN_SCORE
+from queries.reference import CHAIN_MIN_SCORE, parts_subheadings
 from queries.shipments import DetectionInputError, collapse_mirrors
 
 CHIPS = "854231"       # CHPL tier 1
@@ -423,6 +423,39 @@ def test_same_hs4_counts_as_a_cover_heading():
     r = find_chains(s)
     assert pairs(r) == {("IN", "OUT")}
     assert "HS_MISMATCH(in=854231,out=854239)" in r.chains.loc[0, "reasons"]
+
+
+def test_chpl_goods_declared_as_parts_of_their_chapter_are_a_cover_heading():
+    # oscilloscopes (CHPL 903020) leave as parts of optical appliances (901390): a pair no
+    # table row names, joined because 901390 is a parts subheading of chapter 90
+    def world(in_hs, out_hs, out_weight=20.0):
+        return frame(
+            ship("IN", "2023-03-01", "cn-a", "uz-b", 240, hs=in_hs, weight=20.0,
+                 value=90_000),
+            ship("OUT", "2023-03-12", "uz-b", "ru-c", 236, hs=out_hs, weight=out_weight,
+                 value=110_000),
+        )
+    r = find_chains(world("903020", "901390"))
+    assert pairs(r) == {("IN", "OUT")}
+    assert "HS_MISMATCH(in=903020,out=901390)" in r.chains.loc[0, "reasons"]
+    assert len(find_chains(world("903020", "901390"), same_heading_only=True).chains) == 0
+    # look-alikes: the same for goods off the CHPL (electric ovens as welding machine parts),
+    # CHPL goods as parts of another chapter, as a subheading that is not parts, weight off
+    assert len(find_chains(world("851660", "851590")).chains) == 0
+    assert len(find_chains(world("903020", "847330")).chains) == 0
+    assert len(find_chains(world("903020", "901390", out_weight=60.0)).chains) == 0
+    assert len(find_chains(world("903020", "903180")).chains) == 0
+
+
+def test_parts_subheadings_are_the_nomenclatures():
+    """The package's parts subheadings are the HS 2022 subheadings of chapters 84, 85, 88
+    and 90 whose description names parts, as in the shared copy of the nomenclature."""
+    from conftest import shared_data
+    hs = pd.read_csv(shared_data("hs", "harmonized-system.csv"), dtype=str)
+    hs6 = hs[(hs["level"] == "6") & hs["hscode"].str[:2].isin(["84", "85", "88", "90"])]
+    named = hs6[hs6["description"].str.contains(r"\bparts?\b", case=False, regex=True)]
+    assert parts_subheadings() == frozenset(named["hscode"])
+    assert {"901390", "847330", "880730"} <= parts_subheadings()
 
 
 def test_unit_spellings_compare_as_one_unit():

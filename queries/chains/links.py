@@ -20,7 +20,9 @@ from queries.reference import (
     CHAIN_WEIGHT_TOLERANCE,
     CHAIN_MAX_CANDIDATES,
     CHAIN_SPLIT_CANDIDATES,
+    chpl_tier_hs2022,
     cover_headings,
+    parts_subheadings,
 )
 
 __all__ = ["MEASURE_NAMES", "NO_MEASURE", "QUANTITY", "VALUE", "WEIGHT", "WEIGHT_VALUE",
@@ -456,14 +458,22 @@ def _cover_links(s: pd.DataFrame, links: pd.DataFrame, destinations: frozenset[s
 
 def _cover_heading_pairs(headings: list[str]) -> pd.DataFrame:
     """``in, out`` positions in `headings` of the pairs an onward shipment may be declared
-    under instead: another heading of the same HS4, or a pair of ``cover_headings()``."""
+    under instead: another heading of the same HS4, a pair of ``cover_headings()``, or, for
+    CHPL goods, a parts subheading of their chapter (``parts_subheadings()``)."""
     table = cover_headings()
     pairs = set()
     by_hs4: dict[str, list[int]] = {}
+    parts_by_chapter: dict[str, list[int]] = {}
+    parts = parts_subheadings()
     for i, h in enumerate(headings):
         by_hs4.setdefault(h[:4], []).append(i)
+        if h in parts:
+            parts_by_chapter.setdefault(h[:2], []).append(i)
     for group in by_hs4.values():
         pairs.update((i, j) for i in group for j in group if i != j)
+    for i, h in enumerate(headings):
+        if chpl_tier_hs2022(h)[0] is not None:
+            pairs.update((i, j) for j in parts_by_chapter.get(h[:2], ()) if i != j)
     for a, b in table:
         ins = [i for i, h in enumerate(headings) if h.startswith(a)]
         outs = [j for j, h in enumerate(headings) if h.startswith(b)]
