@@ -119,6 +119,8 @@ def _lines(source: TableSource, hashing: bool) -> Iterator[tuple[int, str]]:
         if raw is not None:
             raw.drain()
             source.sha256 = raw.digest.hexdigest()
+            # the hashing pass reads every physical line, blank ones included: lines_read
+            source._rows_seen = number
     except UnicodeDecodeError as exc:
         raise UnreadableFile(source.path, f"not valid {source.encoding} near line {number + 1}") from exc
     finally:

@@ -312,8 +312,9 @@ def test_ftm_entities_map_onto_the_tables(tmp_path):
         {"id": "co2", "schema": "Company", "properties": {"name": ["No Country Ltd"]}},
     ]
     path = tmp_path / "entities.jsonl"
-    path.write_text("\n".join(e if isinstance(e, str) else json.dumps(e, ensure_ascii=False)
-                              for e in entities) + "\n", encoding="utf-8")
+    # a blank line in the middle and one at the end: physical lines, no rows
+    lines = [e if isinstance(e, str) else json.dumps(e, ensure_ascii=False) for e in entities]
+    path.write_text("\n".join(lines[:3] + [""] + lines[3:]) + "\n\n", encoding="utf-8")
     load = read_file(path)
     assert load.kind == "ftm"
     resolution = Resolution()
@@ -328,8 +329,9 @@ def test_ftm_entities_map_onto_the_tables(tmp_path):
     out = {k: pd.concat(v, ignore_index=True) for k, v in frames.items()}
     rejects = pd.concat(rejects, ignore_index=True)
     assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (10, 7, 3)
+    assert load.lines_read == 12
     assert kinds.index("companies") < kinds.index("officers")
-    assert rejects["line_number"].tolist() == [7, 8, 9]
+    assert rejects["line_number"].tolist() == [8, 9, 10]
     assert "Vessel is not loaded" in rejects["reject_reason"][0]
     assert "not a FollowTheMoney entity" in rejects["reject_reason"][1]
     assert "officer entity 'pe9' that is not in the file" in rejects["reject_reason"][2]
