@@ -461,11 +461,17 @@ def test_network_exposure_agrees_with_the_canned_query(catalog_graph):
 def test_coalition_origin_onward_to_russia(catalog_graph):
     frame = _run(catalog_graph, "coalition-origin-onward-to-russia")
     rows = {(r.record_id, r.exporter_id, r.origin_country) for r in frame.itertuples()}
-    # Tengri's US-made chips and Steppe's German machine; Ala-Too's Chinese chips stay out,
-    # and the US maker's own sale to Kazakhstan is no onward shipment to Russia
-    assert rows == {("KZ-EX-22", "c-int-kz", "US"), ("KZ-EX-23", "c-int-kz", "US"),
-                    ("KZ-EX-2023", "c-old-kz", "DE")}
-    assert frame[frame["record_id"] == "KZ-EX-22"].iloc[0]["chpl_tier"] == "1"
+    # Tengri's US-made chips and Steppe's German machine from Kazakhstan's rule date
+    # (2023-04-01) on; Ala-Too's Chinese chips stay out, and the US maker's own sale to
+    # Kazakhstan is no onward shipment to Russia
+    assert rows == {("KZ-EX-23", "c-int-kz", "US"), ("KZ-EX-2023", "c-old-kz", "DE")}
+    # without rule dates every country counts from `since`: Tengri's 2022 sale comes in
+    every = _run(catalog_graph, "coalition-origin-onward-to-russia", {"rule_dates": ""})
+    assert set(every["record_id"]) == {"KZ-EX-22", "KZ-EX-23", "KZ-EX-2023"}
+    assert every[every["record_id"] == "KZ-EX-22"].iloc[0]["chpl_tier"] == "1"
+    moved = _run(catalog_graph, "coalition-origin-onward-to-russia",
+                 {"rule_dates": "KZ:2023-05-01"})
+    assert moved["record_id"].tolist() == ["KZ-EX-23"]
     later = _run(catalog_graph, "coalition-origin-onward-to-russia",
                  {"since": "2023-01-01", "transit_countries": "KZ", "coalition": "US"})
     assert later["record_id"].tolist() == ["KZ-EX-23"]

@@ -5,10 +5,18 @@
 //   countries of its Russia export controls, EAR 15 CFR part 746 supplement no. 3: the EU
 //   27, AU, CA, CH, GB, IS, JP, KR, LI, NO, NZ, TW; queries/reference.py COALITION). Such
 //   re-exports break the origin country's controls and, where the transit country has a
-//   re-export rule of its own (Kazakhstan for EU, US and UK goods), that rule too. The
-//   rule dates of the transit countries are not yet sourced: `since` defaults to the
-//   invasion; give a country's own rule date with `transit_countries` set to that country.
-// param: since date 2022-02-24 Only shipments on or after this day
+//   re-export rule of its own (Kazakhstan for EU, US and UK goods), that rule too. A
+//   shipment counts from its exporter country's rule date (`rule_dates`), else from `since`.
+//   The default rule dates and their sources: KZ 2023-04-01, goods imported into Kazakhstan
+//   for re-export are tracked to their destination (European Business Association of
+//   Kazakhstan, eurobak.kz, March 2023); TR 2023-03-01, Türkiye stopped the transit to
+//   Russia of goods under EU, US or UK sanctions and export controls (Istanbul exporters'
+//   association chairman, quoted by Euractiv, 20 March 2023). Other transit countries have
+//   no sourced rule date and count from `since`; `rule_dates=""` applies `since` to all.
+// param: rule_dates list[str] KZ:2023-04-01,TR:2023-03-01 Transit countries' own rule dates,
+//   COUNTRY:YYYY-MM-DD
+// param: since date 2022-02-24 Shipments from countries without a rule date count from this
+//   day
 // param: coalition list[str] AT,AU,BE,BG,CA,CH,CY,CZ,DE,DK,EE,ES,FI,FR,GB,GR,HR,HU,IE,IS,IT,JP,KR,LI,LT,LU,LV,MT,NL,NO,NZ,PL,PT,RO,SE,SI,SK,TW,US
 //   Countries of origin that count as coalition goods
 // param: transit_countries list[str] AE,AM,AZ,GE,HK,KG,KZ,MN,RS,TJ,TM,TR,UZ Countries of the
@@ -35,8 +43,11 @@ MATCH (exporter:Company)-[:EXPORTED]->(shipment:Shipment)-[:IMPORTED_BY]->(impor
 WHERE importer.country IN $destinations
   AND NOT exporter.country IN $destinations
   AND (size($transit_countries) = 0 OR exporter.country IN $transit_countries)
-  AND shipment.date >= $since
   AND shipment.origin_country IN $coalition
+  AND shipment.date >= coalesce(
+        [rule IN $rule_dates WHERE split(rule, ':')[0] = exporter.country
+         | date(split(rule, ':')[1])][0],
+        $since)
   // a mirror declaration points at the kept one, which alone is listed
   AND NOT EXISTS { MATCH (shipment)-[:MIRROR_OF]->(:Shipment) }
 OPTIONAL MATCH (shipment)-[:OF_GOODS]->(goods:HSCode)
