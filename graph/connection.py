@@ -32,6 +32,7 @@ __all__ = [
     "AuthenticationFailed",
     "QueryFailed",
     "translate_error",
+    "write_refused",
     "translated",
     "resolve_settings",
     "connect",
@@ -64,6 +65,17 @@ def _one_line(text: str, limit: int = 300) -> str:
     return first if len(first) <= limit else first[:limit - 3] + "..."
 
 
+# a user without the right, a read-only database (two codes), a write in a read transaction
+_REFUSED = re.compile(r"Security\.Forbidden|ForbiddenOnReadOnlyDatabase|WriteOnReadOnly|"
+                      r"AccessMode")
+
+
+def write_refused(error: Exception) -> bool:
+    """True when ``error`` is the server refusing a write: a user without write rights, a
+    read-only database."""
+    return isinstance(error, QueryFailed) and bool(_REFUSED.search(error.code or ""))
+
+
 def _hint(code: str, settings: "ConnectionSettings") -> str:
     if re.search(r"OutOfMemory|MemoryLimit|MemoryPool", code):
         if settings.managed:
@@ -71,8 +83,9 @@ def _hint(code: str, settings: "ConnectionSettings") -> str:
                     "then 'tracegraph neo4j stop' and start again")
         return ("the server ran out of memory: give it more heap "
                 "(server.memory.heap.max_size) or a higher db.memory.transaction.total.max")
-    if re.search(r"Security\.Forbidden|ForbiddenOnReadOnlyDatabase|AccessMode", code):
-        return f"user {settings.user!r} may not do this on that database"
+    if _REFUSED.search(code):
+        return (f"user {settings.user!r} may not do this on that database "
+                "(a read-only user or database)")
     if re.search(r"TransactionTimedOut|Timeout", code):
         return "the server's transaction timeout cut it short"
     return ""
@@ -310,3 +323,6 @@ def _ensure_schema_if_allowed(driver: neo4j.Driver, database: str | None) -> Non
         ensure_schema(driver, database)
     except (Forbidden, ForbiddenOnReadOnlyDatabase):
         pass  # a read-only user or database: see connect
+    except Neo4jError as error:  # a read-only database says so with a code of its own
+        if not _REFUSED.search(error.code or ""):
+            raise

@@ -6,9 +6,14 @@ import click
 
 from queries import reference as ref
 from tracegraph.options import chain_options, neo4j_options, output_options
-from tracegraph.output import write_frame
+from tracegraph.output import terminal_safe, write_frame
 from tracegraph.params import KEY_NUMBER, pairs_dict
 from tracegraph.progress import TerminalProgress
+
+
+def _notice(message: str) -> None:
+    """A read-only user or database: the findings are printed, not stored; say so."""
+    click.echo(f"Note: {terminal_safe(message)}", err=True)
 
 
 @click.command("chains")
@@ -33,7 +38,8 @@ def chains_command(chain_params, min_score, fmt, out, graph) -> None:
     from tracegraph.jobs.detect import detect_chains
 
     with TerminalProgress() as progress:
-        result = detect_chains(graph, min_score=min_score, progress=progress, **chain_params)
+        result = detect_chains(graph, min_score=min_score, progress=progress, notice=_notice,
+                               **chain_params)
     write_frame(result.chains, fmt, out)
 
 
@@ -70,6 +76,7 @@ def fronts_command(since, min_score, suspect_score, weights, fmt, out, graph) ->
     with TerminalProgress() as progress:
         fronts = detect_fronts(graph, since=since, min_score=min_score,
                                suspect_score=suspect_score, progress=progress,
+                               notice=_notice,
                                weights={**ref.FRONT_WEIGHTS, **overrides} if overrides else None)
     write_frame(fronts, fmt, out)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import networkx as nx
 import pandas as pd
 
-from graph.connection import Graph
+from graph.connection import Graph, write_refused
 from graph.read import projection, read_frames, records_start
 from graph.store import GraphWriter
 from queries.chains import ChainResult, find_chains
@@ -35,6 +35,7 @@ __all__ = ["detect_chains", "detect_fronts", "read_chain_frames", "network_proje
 CHAIN_ROLES = ("Supplier", "Intermediary", "DefenceBuyer")
 
 Progress = Callable[[str, int, int], None]
+Notice = Callable[[str], None]
 
 
 def _steps(progress: Progress | None, label: str, total: int):
@@ -51,6 +52,18 @@ CHAIN_SHIPMENT_COLUMNS = (
     "value_usd", "exporter_entity_id", "exporter_country", "importer_entity_id",
     "importer_country", "origin_country",
 )
+
+
+def _store(graph: Graph, write: Callable[[GraphWriter], None], notice: Notice | None) -> None:
+    """Write findings back with ``write``; a server that refuses writes (a read-only user or
+    database) is told to ``notice`` when given (the findings are still returned), else
+    raised."""
+    try:
+        write(GraphWriter(graph))
+    except Exception as error:
+        if notice is None or not write_refused(error):
+            raise
+        notice(f"findings not stored in the graph (it refused the write): {error}")
 
 
 def read_chain_frames(graph: Graph) -> dict[str, pd.DataFrame]:
@@ -72,7 +85,8 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
                   defence_codes: Iterable[str] = DEFENCE_ACTIVITY_CODES,
                   same_heading_only: bool = False,
                   write: bool = True, frames: dict | None = None,
-                  progress: Progress | None = None) -> ChainResult:
+                  progress: Progress | None = None, notice: Notice | None = None
+                  ) -> ChainResult:
     """Find transshipment chains in the graph; store their links and roles.
 
     Links of the chains returned become ``FORWARDED_AS`` relationships and their
@@ -81,7 +95,8 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
 
     Without ``frames`` only what chain finding needs is read (:func:`read_chain_frames`);
     ``frames`` may also be the full :func:`graph.read.read_frames`, with the same result.
-    ``progress(label, step, steps)`` hears of each step: read, find, write.
+    ``progress(label, step, steps)`` hears of each step: read, find, write. With ``notice``,
+    a graph that refuses writes is told there and the chains are returned all the same.
     """
     step = _steps(progress, "chains", 3)
     step(0)
@@ -95,11 +110,12 @@ def detect_chains(graph: Graph, *, hs_prefix: str | None = None,
                      same_heading_only=same_heading_only, data_start=records_start(graph))
     step(2)
     if write:
-        writer = GraphWriter(graph)
-        writer.write_forwarded(result.links)
-        for role in CHAIN_ROLES:
-            ids = result.roles.loc[result.roles["role"] == role, "entity_id"]
-            writer.write_roles(role, ids)
+        def store(writer: GraphWriter) -> None:
+            writer.write_forwarded(result.links)
+            for role in CHAIN_ROLES:
+                writer.write_roles(role, result.roles.loc[result.roles["role"] == role,
+                                                          "entity_id"])
+        _store(graph, store, notice)
     step(3)
     return result
 
@@ -110,12 +126,13 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
                   weights: Mapping[str, float] | None = None,
                   destinations: Iterable[str] = DESTINATIONS,
                   write: bool = True, frames: dict | None = None,
-                  progress: Progress | None = None) -> pd.DataFrame:
+                  progress: Progress | None = None, notice: Notice | None = None
+                  ) -> pd.DataFrame:
     """Score every company as a possible front; label the strong ones ``FrontSuspect``.
 
     The links of chains at the default chain threshold feed the scoring (an intermediary in
     a chain, a buyer sharing officers with it). ``progress(label, step, steps)`` hears of
-    each step: read, chains, scores, write.
+    each step: read, chains, scores, write. ``notice`` as for :func:`detect_chains`.
     """
     step = _steps(progress, "fronts", 4)
     step(0)
@@ -132,10 +149,11 @@ def detect_fronts(graph: Graph, *, since: str = INVASION_DATE,
                           destinations=tuple(destinations))
     step(3)
     if write:
-        writer = GraphWriter(graph)
-        writer.write_front_scores(fronts)
-        writer.write_roles("FrontSuspect",
-                           fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
+        def store(writer: GraphWriter) -> None:
+            writer.write_front_scores(fronts)
+            writer.write_roles("FrontSuspect",
+                               fronts.loc[fronts["score"] >= suspect_score, "entity_id"])
+        _store(graph, store, notice)
     step(4)
     return fronts[fronts["score"] >= min_score].reset_index(drop=True)
 
