@@ -219,16 +219,19 @@ class Graph:
     def reset(self, batch: int = 10_000) -> int:
         """Delete every node and relationship (constraints stay); return nodes deleted.
 
-        The server deletes in transactions of ``batch`` nodes (``CALL { } IN
-        TRANSACTIONS``), so the transaction state stays small on a graph of millions; that
-        needs an auto-commit transaction, hence ``session.run``.
+        The server deletes in transactions of ``batch`` relationships, then of ``batch``
+        nodes (``CALL { } IN TRANSACTIONS``), so the transaction state stays small on a
+        graph of millions. Relationships go first because deleting nodes with theirs would
+        put a whole graph into one transaction: the first nodes (the source, HS codes,
+        companies) touch every shipment. ``CALL { } IN TRANSACTIONS`` needs an auto-commit
+        transaction, hence ``session.run``.
         """
         before = self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]  # from the count store
         with self.session() as session:
-            session.run(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF $batch ROWS",
-                {"batch": int(batch)},
-            ).consume()
+            session.run("MATCH ()-[r]->() CALL (r) { DELETE r } "
+                        "IN TRANSACTIONS OF $batch ROWS", {"batch": int(batch)}).consume()
+            session.run("MATCH (n) CALL (n) { DETACH DELETE n } "
+                        "IN TRANSACTIONS OF $batch ROWS", {"batch": int(batch)}).consume()
         after = self.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
         return before - after
 

@@ -212,6 +212,69 @@ def test_reset_deletes_in_server_side_batches(clean_graph):
     assert _last_transaction(clean_graph) - before >= 24
 
 
+def test_reset_deletes_a_busy_node_s_relationships_in_batches_too(clean_graph):
+    # like the Source node every shipment comes FROM_SOURCE: deleted with its relationships,
+    # it would take the whole graph into one transaction
+    clean_graph.write("CREATE (s:Source {id: 's'}) WITH s UNWIND range(1, 3000) AS i "
+                      "CREATE (:Shipment {id: 'sh' + i})-[:FROM_SOURCE]->(s)")
+    before = _last_transaction(clean_graph)
+    assert clean_graph.reset(batch=250) == 3001
+    assert clean_graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"] == 0
+    # 3,000 relationships, then 3,001 nodes, in batches of 250: 12 + 13 transactions at
+    # least (by nodes alone, the first would hold the Source and all 3,000 relationships)
+    assert _last_transaction(clean_graph) - before >= 25
+
+
+class _OutOfMemoryDriver:
+    """A driver whose server counts 5 nodes and runs out of memory on any auto-commit
+    query, as a server with too small a heap does on a big reset."""
+
+    def __init__(self):
+        from neo4j.exceptions import Neo4jError
+
+        self.error = Neo4jError._hydrate_neo4j(
+            code="Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+            message="Unable to complete transaction.: The memory pool limit was exceeded."
+                    "\nThe corresponding setting can be found in the error message")
+
+    def execute_query(self, *args, **kwargs):
+        class Record:
+            def data(self):
+                return {"n": 5}
+
+        return [Record()], None, None
+
+    def session(self, **kwargs):
+        driver = self
+
+        class Session:
+            def run(self, *args, **kwargs):
+                raise driver.error
+
+            def close(self):
+                pass
+
+        return Session()
+
+    def close(self):
+        pass
+
+
+def test_reset_out_of_memory_is_one_line_with_the_heap_hint(monkeypatch):
+    from graph.connection import ConnectionSettings, Graph
+
+    settings = ConnectionSettings("bolt://127.0.0.1:7687", "neo4j", "p", None, managed=True)
+    monkeypatch.setattr("tracegraph.options.connection_settings", lambda *a, **k: settings)
+    monkeypatch.setattr("tracegraph.options.connect",
+                        lambda s: Graph(_OutOfMemoryDriver(), s))
+    result = _invoke("reset", "--yes")
+    assert result.exit_code == 1
+    lines = _lines(result.output)
+    assert len(lines) == 1 and lines[0].startswith("Error:"), lines
+    assert "MemoryPoolOutOfMemoryError" in lines[0] and "TRACEGRAPH_NEO4J_HEAP" in lines[0]
+    assert "Traceback" not in result.output
+
+
 def test_server_memory_error_is_one_line_with_the_heap_hint():
     from neo4j.exceptions import Neo4jError
 
