@@ -20,7 +20,12 @@ from loaders.pipeline import Resolution, plan_load
 from loaders.world import generate_world
 from queries.chains import find_chains
 from queries.fronts import score_fronts
-from queries.reference import CHAIN_MIN_SCORE, cover_headings
+from queries.reference import (
+    CHAIN_MIN_SCORE,
+    chpl_tier_hs2022,
+    cover_headings,
+    parts_subheadings,
+)
 
 SEEDS = (0, 1, 2)
 
@@ -51,7 +56,8 @@ def _average_precision(ranked_hits: list[bool], n_true: int) -> float:
 def world(request, tmp_path_factory):
     seed = request.param
     paths = generate_world(tmp_path_factory.mktemp(f"world{seed}"), seed=seed,
-                           cover_headings=cover_headings())
+                           cover_headings=cover_headings(),
+                           parts_subheadings=parts_subheadings())
     truth = json.loads(paths.truth.read_text(encoding="utf-8"))
     frames = _resolved_frames(paths)
     chains = find_chains(frames["shipments"], frames["companies"], frames.get("listings"),
@@ -167,10 +173,41 @@ def test_cover_chains_need_cover_matching(world):
     assert onward and not onward & {canon.get(r, r) for r in chains.links["out_record_id"]}
 
 
-@pytest.mark.parametrize("kind", ["different_hs", "cover_coincidence", "unit_coincidence"])
+def test_cover_chains_by_the_parts_route_are_found_with_their_reason(world):
+    """Cover-heading chains whose pair no table row and no HS4 joins: CHPL goods declared as
+    a parts subheading of their own chapter. Every seed plants them (in each chapter it can),
+    and each is one strong chain carrying HS_MISMATCH with its two headings."""
+    truth, chains = world["truth"], world["chains"]
+    table, parts = cover_headings(), parts_subheadings()
+    routed = [c for c in truth["chains"] if c["kind"] == "cover_heading"
+              and c["hs6"][:4] != c["hs6_out"][:4]
+              and not any(c["hs6"].startswith(a) and c["hs6_out"].startswith(b)
+                          for a, b in table)]
+    assert len(routed) >= 2 and len({c["hs6"][:2] for c in routed}) >= 2
+    canon = _same_shipment(truth)
+    links = chains.links
+    chain_of = {(canon.get(a, a), canon.get(b, b)): c
+                for a, b, c in zip(links["in_record_id"], links["out_record_id"],
+                                   links["chain_id"])}
+    reasons = dict(zip(chains.chains["chain_id"], chains.chains["reasons"]))
+    strong = set(world["strong"]["chain_id"])
+    for chain in routed:
+        assert chpl_tier_hs2022(chain["hs6"])[0] is not None, chain["chain_id"]
+        assert chain["hs6_out"] in parts and chain["hs6_out"][:2] == chain["hs6"][:2]
+        ((a, b),) = chain["links"]
+        cid = chain_of.get((canon.get(a, a), canon.get(b, b)))
+        assert cid in strong, (chain["chain_id"], cid)
+        assert f"HS_MISMATCH(in={chain['hs6']},out={chain['hs6_out']})" in reasons[cid]
+    print(f"\n[seed {world['seed']}] cover headings by the parts route: "
+          + ", ".join(f"{c['hs6']}>{c['hs6_out']}" for c in routed))
+
+
+@pytest.mark.parametrize("kind", ["different_hs", "cover_coincidence", "unit_coincidence",
+                                  "ordinary_as_parts"])
 def test_lookalike_coincidences_form_no_link(world, kind):
     """Same count under unrelated headings, under a cover pair with the weight and value of
-    other goods, or the same number in another unit: no link at all, whatever its score."""
+    other goods, the same number in another unit, or goods off the CHPL declared as parts of
+    their chapter with count, weight and value kept: no link at all, whatever its score."""
     truth, links = world["truth"], world["chains"].links
     canon = _same_shipment(truth)
     linked = {(canon.get(a, a), canon.get(b, b))

@@ -26,7 +26,7 @@ from loaders.world import (
 )
 from loaders.world.names import _translit
 from loaders.world.plan import _World
-from queries.reference import cover_headings
+from queries.reference import chpl_tier_hs2022, cover_headings, parts_subheadings
 
 FILES = ("shipments.csv", "companies.csv", "officers.csv", "watchlist.csv", "truth.json")
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -60,7 +60,8 @@ def _valid_rows(frame: pd.DataFrame, bad: list[dict]) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
     out = tmp_path_factory.mktemp("world0")
-    paths = generate_world(out, seed=0, cover_headings=cover_headings())
+    paths = generate_world(out, seed=0, cover_headings=cover_headings(),
+                           parts_subheadings=parts_subheadings())
     truth = json.loads(paths.truth.read_text(encoding="utf-8"))
     ships = _read(paths.shipments)
     ships["line"] = range(2, len(ships) + 2)
@@ -107,8 +108,10 @@ def test_columns_are_the_canonical_ones(world):
 
 
 def test_same_seed_gives_identical_bytes_and_another_seed_differs(world, tmp_path):
-    again = generate_world(tmp_path / "again", seed=0, cover_headings=cover_headings())
-    other = generate_world(tmp_path / "other", seed=1, cover_headings=cover_headings())
+    again = generate_world(tmp_path / "again", seed=0, cover_headings=cover_headings(),
+                           parts_subheadings=parts_subheadings())
+    other = generate_world(tmp_path / "other", seed=1, cover_headings=cover_headings(),
+                           parts_subheadings=parts_subheadings())
     for name in FILES:
         first = (world["paths"].out_dir / name).read_bytes()
         assert (again.out_dir / name).read_bytes() == first, name
@@ -283,30 +286,82 @@ def _pattern_chains(world, kind: str) -> list[dict]:
     return found
 
 
+def _cover_route(arrival: str, onward: str) -> str | None:
+    """How detection may join two headings: a pair of the sourced table, the same HS4, or
+    CHPL goods leaving as a parts subheading of their chapter; None when nothing joins them."""
+    if any(arrival.startswith(a) and onward.startswith(b) for a, b in cover_headings()):
+        return "table"
+    if arrival[:4] == onward[:4]:
+        return "hs4"
+    if (chpl_tier_hs2022(arrival)[0] is not None and onward in parts_subheadings()
+            and arrival[:2] == onward[:2]):
+        return "parts"
+    return None
+
+
 def test_cover_heading_chains_declare_the_goods_as_plausibly_the_same(world):
-    """The onward shipment carries another heading (a pair of the sourced table, or the same
-    HS4), with the description of that heading; count, net weight and value move as goods
-    do (weights within 10 %, a mark-up below 50 %)."""
-    valid, table = world["valid"], cover_headings()
-    kinds = set()
+    """The onward shipment carries another heading (a pair of the sourced table, the same
+    HS4, or for CHPL goods a parts subheading of their chapter that neither joins), with the
+    description of that heading; count, net weight and value move as goods do (weights
+    within 10 %, a mark-up below 50 %). The parts route reaches more than one chapter."""
+    valid = world["valid"]
+    routes = Counter()
+    chapters = set()
     for chain in _pattern_chains(world, "cover_heading"):
         ((a, b),) = chain["links"]
         arr, out = valid.loc[a], valid.loc[b]
         assert out.hs6 != arr.hs6 and out.description != arr.description
-        in_table = any(arr.hs6.startswith(x) and out.hs6.startswith(y) for x, y in table)
-        assert in_table or arr.hs6[:4] == out.hs6[:4], chain["chain_id"]
-        kinds.add("table" if in_table else "hs4")
+        route = _cover_route(arr.hs6, out.hs6)
+        assert route, chain["chain_id"]
+        routes[route] += 1
+        if route == "parts":
+            chapters.add(arr.hs6[:2])
         assert out.unit == arr.unit == "pcs" and 0.97 <= out.qty / arr.qty <= 1.03
         assert 0.9 <= out.kg / arr.kg <= 1.1
         assert 1.0 < float(out.value_usd) / float(arr.value_usd) < 1.5
-    assert kinds == {"table", "hs4"}
+    # scale 1: three cover chains of the patterns (two by the table, one by the HS4), three
+    # more by the parts route, one per chapter it can reach
+    assert routes == {"table": 2, "hs4": 1, "parts": 3}
+    assert len(chapters) == 3
+    # the issue's case among them: oscilloscopes declared as parts of optical appliances
+    assert any(c["hs6"] == "903020" and c["hs6_out"] == "901390"
+               for c in world["truth"]["chains"])
 
 
 def test_without_a_cover_table_cover_chains_stay_within_the_hs4(tmp_path):
     truth = json.loads(generate_world(tmp_path, seed=0).truth.read_text(encoding="utf-8"))
     covers = [c for c in truth["chains"] if c["kind"] == "cover_heading"]
     assert covers and all(c["hs6"][:4] == c["hs6_out"][:4] for c in covers)
-    assert not [x for x in truth["lookalikes"] if x["kind"] == "cover_coincidence"]
+    assert not [x for x in truth["lookalikes"]
+                if x["kind"] in ("cover_coincidence", "ordinary_as_parts")]
+
+
+def test_parts_subheadings_alone_add_the_parts_route(tmp_path):
+    """Without the table but with the parts subheadings: cover chains by the HS4 and by the
+    parts route, and the ordinary goods declared as parts; the rest of the world as without."""
+    plain = json.loads(generate_world(tmp_path / "plain", seed=1).truth.read_text(
+        encoding="utf-8"))
+    parts = json.loads(generate_world(tmp_path / "parts", seed=1,
+                                      parts_subheadings=parts_subheadings()
+                                      ).truth.read_text(encoding="utf-8"))
+    routes = Counter(_cover_route(c["hs6"], c["hs6_out"]) for c in parts["chains"]
+                     if c["kind"] == "cover_heading")
+    assert routes == {"hs4": 3, "parts": 3}
+    n = len(plain["chains"])
+    assert [c["kind"] for c in parts["chains"][:n]] == [c["kind"] for c in plain["chains"]]
+    assert [c["entities"] for c in parts["chains"][:n]] == [c["entities"] for c in
+                                                            plain["chains"]]
+    assert Counter(x["kind"] for x in parts["lookalikes"]) - Counter(
+        x["kind"] for x in plain["lookalikes"]) == {"ordinary_as_parts": 2}
+
+
+def test_goods_are_on_the_chpl_exactly_when_the_list_says_so():
+    """The generator keeps its own copy of the CHPL flags (loaders import no queries); the
+    parts route and its look-alike rely on them agreeing with the list detection reads."""
+    from loaders.world.goods import _GOODS
+    wrong = [g.hs6 for g in _GOODS if g.chpl != (chpl_tier_hs2022(g.hs6)[0] is not None)]
+    assert not wrong
+    assert "903020" in CHPL_HS6
 
 
 @pytest.mark.parametrize("kind", ["unit_switch", "no_quantity"])
@@ -369,7 +424,7 @@ def test_no_unplanned_chain_in_the_world():
     adding up, or several arrivals) is a planted link, an ordinary pass-through look-alike,
     or a hub's trade, which never leads to RU or BY. (The patterns that hide the count or
     the heading are checked by detection, tests/test_detection_accuracy.py.)"""
-    world = _World(0, 1.0, None, cover_headings())
+    world = _World(0, 1.0, None, cover_headings(), parts_subheadings())
     records = []
     for rows, exp, imp in world.iter_shipment_chunks():
         for row, e, i in zip(rows, exp.tolist(), imp.tolist()):
@@ -614,6 +669,26 @@ def test_cover_coincidence_lookalikes_sell_genuine_goods_of_a_cover_heading(worl
         assert date.fromisoformat(_registry_row(world, x).incorporation_date).year <= 2016
 
 
+def test_ordinary_as_parts_lookalikes_keep_the_goods_off_the_chpl(world):
+    """Goods off the CHPL leave for Russia declared as a parts subheading of their chapter
+    that no table row and no HS4 joins, count, weight and value kept as goods do."""
+    valid, table = world["valid"], cover_headings()
+    chapters = set()
+    for x in _lookalikes(world, "ordinary_as_parts"):
+        arr, out = valid.loc[x["record_ids"][0]], valid.loc[x["record_ids"][1]]
+        assert chpl_tier_hs2022(arr.hs6)[0] is None
+        assert out.hs6 in parts_subheadings() and out.hs6[:2] == arr.hs6[:2]
+        assert out.hs6[:4] != arr.hs6[:4]
+        assert not any(arr.hs6.startswith(a) and out.hs6.startswith(b) for a, b in table)
+        assert out.unit == arr.unit == "pcs" and 0.97 <= out.qty / arr.qty <= 1.03
+        assert 0.9 <= out.kg / arr.kg <= 1.1
+        assert 1.0 < float(out.value_usd) / float(arr.value_usd) < 1.5
+        assert 0 <= (out.day - arr.day).days <= 60 and out.imp_cc in DESTINATION_COUNTRIES
+        assert date.fromisoformat(_registry_row(world, x).incorporation_date).year <= 2016
+        chapters.add(arr.hs6[:2])
+    assert len(chapters) == 2
+
+
 def test_unit_coincidence_lookalikes_write_the_count_as_kilograms(world):
     valid = world["valid"]
     for x in _lookalikes(world, "unit_coincidence"):
@@ -782,6 +857,8 @@ def test_hundred_thousand_rows(tmp_path):
     {"seed": -1}, {"scale": 0}, {"scale": float("nan")}, {"n_shipments": 50},
     {"cover_headings": [("8807", "sprayers")]}, {"cover_headings": ["880730"]},
     {"cover_headings": 8424},
+    {"parts_subheadings": "901390"}, {"parts_subheadings": [90139]},
+    {"parts_subheadings": 901390},
 ])
 def test_bad_arguments_raise_world_error(tmp_path, kwargs):
     with pytest.raises(WorldError):

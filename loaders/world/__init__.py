@@ -27,7 +27,8 @@ included).
 
 Planted schemes: 2-hop and 3-hop chains, split onward shipments, the evasion patterns that
 hide a chain's match (``patterns``: several arrivals consolidated into one consignment, an
-onward shipment declared under a cover heading, a count stated as weight or left out), mirror
+onward shipment declared under a cover heading, among them CHPL goods declared as parts of
+another heading of their chapter, a count stated as weight or left out), mirror
 declarations, front-company clusters (shared address written with small variations, one
 nominee director written in Cyrillic and in Latin, liquidation within two years), dormant
 shells woken after 2022. Look-alikes that must not be detected: old re-exporters whose onward
@@ -36,7 +37,7 @@ different HS6, young companies that only import or only sell at home, ordinary g
 through to Russian retailers, a business-centre address shared by many old companies, the
 hubs, and the coincidences the patterns must not turn into chains (genuine goods of a cover
 heading sold in the count of an arrival; an onward declaration in kg carrying an arrival's
-count).
+count; goods off the CHPL sold on as parts of their chapter).
 
 truth.json
 ----------
@@ -51,7 +52,10 @@ truth.json
 ``chains``
     ``chain_id`` (``T1``...), ``kind`` (``2hop``, ``3hop``, ``split``, ``consolidation``,
     ``cover_heading``, ``unit_switch``, ``no_quantity``), ``hs6`` (of the arrivals),
-    ``hs6_out`` (``cover_heading`` only: the heading the onward shipment is declared under),
+    ``hs6_out`` (``cover_heading`` only: the heading the onward shipment is declared under: a
+    pair of the cover-heading table, another heading of the same HS4, or, for CHPL goods, a
+    parts subheading of their chapter when ``generate_world`` was given the parts
+    subheadings),
     ``countries`` (true ISO-2 along the path), ``links`` (``[arrival, onward]`` record id
     pairs; a split lists one pair per onward shipment, a consolidation one per arrival),
     ``entities`` (country and registration number along the path, supplier first, buyer
@@ -66,9 +70,11 @@ truth.json
 ``lookalikes``
     ``kind`` ``old_reexporter``, ``different_hs``, ``domestic_new``,
     ``ordinary_passthrough`` (a real pass-through of ordinary goods to an ordinary retailer:
-    it must score below the chain threshold), ``cover_coincidence`` and ``unit_coincidence``
-    (an arrival and an onward shipment that must form no link at all; cover coincidences
-    only when ``generate_world`` was given the cover-heading table), ``business_centre``,
+    it must score below the chain threshold), ``cover_coincidence``, ``unit_coincidence``
+    and ``ordinary_as_parts`` (an arrival and an onward shipment that must form no link at
+    all; cover coincidences only when ``generate_world`` was given the cover-heading table,
+    goods off the CHPL declared as parts of their chapter only when it was given the parts
+    subheadings), ``business_centre``,
     ``hub`` (a busy
     legitimate distributor, see above); the company and the ``record_ids`` of its rows (for
     ``business_centre`` the planted rows only, as the company trades in the background too;

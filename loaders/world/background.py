@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import numpy as np
 
 from loaders.world.goods import (
+    _BACKGROUND_CHPL_HS6,
     _BY_EXPORTS,
     _GOODS,
     _GOODS_INDEX,
     _RU_EXPORTS,
     _SUPPLIER_ORDINARY,
     _TRANSIT_EXPORTS,
-    CHPL_HS6,
     _Goods,
 )
 from loaders.world.model import _Company
@@ -67,7 +67,7 @@ class _Background:
                     continue
                 if cls == "supplier":
                     chpl_p = 0.6 if imp.role == "defence_buyer" else 0.2
-                    hs6 = (rng.choice(CHPL_HS6) if rng.random() < chpl_p
+                    hs6 = (rng.choice(_BACKGROUND_CHPL_HS6) if rng.random() < chpl_p
                            else rng.choice(_SUPPLIER_ORDINARY))
                 elif cls == "transit":
                     hs6 = rng.choice(_TRANSIT_EXPORTS)

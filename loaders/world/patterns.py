@@ -9,8 +9,12 @@ BY, like a 2-hop chain, with one twist:
 ``cover_heading``
     the onward shipment is declared under another heading: a pair of the cover-heading table
     given to ``generate_world`` (UAV parts as agricultural sprayers, chips as computer parts,
-    ...) or, without a table or now and then, another heading of the same HS4; the count,
-    the net weight (the goods' own) and the value move as goods do;
+    ...) or, without a table or now and then, another heading of the same HS4; and, when
+    ``generate_world`` was given the parts subheadings, a few more whose goods leave as parts
+    of another heading of their own chapter that no table row and no HS4 joins (oscilloscopes
+    as parts of optical appliances, ball bearings as computer parts, chips as parts of
+    switching apparatus); the count, the net weight (the goods' own) and the value move as
+    goods do;
 ``unit_switch``
     one of the two declarations states the quantity in kg (its net weight) instead of pieces;
 ``no_quantity``
@@ -22,10 +26,14 @@ a different pattern). Look-alikes that must not match: ``cover_coincidence``, a 
 imports goods of one heading of a cover pair and sells the same count of genuine goods of the
 other heading, whose weight and value per unit are nothing alike; ``unit_coincidence``, a
 trader whose onward declaration in kg carries the same number as an arrival counted in
-pieces. Both are long-established companies with an ordinary trading history.
+pieces; ``ordinary_as_parts`` (with the parts subheadings), a trader that sells goods off the
+CHPL (refrigerators, electric ovens) on to a Russian wholesaler declared as parts of another
+heading of their chapter, the goods conserved: no dual-use goods pass, and the parts route
+joins CHPL goods only. All are long-established companies with an ordinary trading history.
 
 Patterns are planted with a random stream of their own, after the other chains, so the
-rest of the plan draws what it drew before they existed.
+rest of the plan draws what it drew before they existed; the parts route and its look-alike
+with another, after the rest of the patterns.
 """
 
 from __future__ import annotations
@@ -34,7 +42,15 @@ import math
 import random
 from datetime import date, timedelta
 
-from loaders.world.goods import _CHAIN_HS6, _COVER_GOODS, _SUPPLIER_ORDINARY, _Goods
+from loaders.world.goods import (
+    _CHAIN_HS6,
+    _COVER_GOODS,
+    _ORDINARY_GOODS,
+    _PARTS_CHAIN_HS6,
+    _PARTS_GOODS,
+    _SUPPLIER_ORDINARY,
+    _Goods,
+)
 from loaders.world.model import _Chain, _Company, _Intermediary
 from loaders.world.scope import INVASION_DAY, LAST_DAY, _n
 
@@ -44,16 +60,15 @@ _COUNTRIES = ("KZ", "AE", "TR", "AM", "KG", "UZ", "GE")
 
 class _Patterns:
     """Plants the pattern chains and their look-alikes (a part of ``_World``: it needs
-    ``seed``, ``scale``, ``cover_pairs``, the intermediaries, suppliers, buyers and the
-    declarations)."""
+    ``seed``, ``scale``, ``cover_pairs``, ``parts``, ``pattern_streams``, the intermediaries,
+    suppliers, buyers and the declarations)."""
 
-    def _pattern_rng(self) -> random.Random:
-        if not hasattr(self, "_patterns_rng"):
-            self._patterns_rng = random.Random(f"tracegraph-patterns-{self.seed}")
-        return self._patterns_rng
-
-    def _with_pattern_rng(self, step) -> None:
-        main_rng, self.rng = self.rng, self._pattern_rng()
+    def _with_pattern_rng(self, step, stream: str = "patterns") -> None:
+        """Run ``step`` drawing from the random stream ``stream`` of the patterns."""
+        streams = self.pattern_streams
+        if stream not in streams:
+            streams[stream] = random.Random(f"tracegraph-{stream}-{self.seed}")
+        main_rng, self.rng = self.rng, streams[stream]
         try:
             step()
         finally:
@@ -63,6 +78,8 @@ class _Patterns:
 
     def _plan_patterns(self) -> None:
         self._with_pattern_rng(self._pattern_chains)
+        if self.parts:
+            self._with_pattern_rng(self._parts_chains, "parts")
 
     def _pattern_chains(self) -> None:
         n = _n(3, self.scale, 2)
@@ -72,17 +89,54 @@ class _Patterns:
                     if self._try_pattern(kind, k, attempt):
                         break
 
-    def _cover_options(self, hs6: str, table: bool) -> list[_Goods]:
-        """Headings goods of ``hs6`` may be declared under on the way on: the pairs of the
-        cover-heading table (``table``), or the other chain headings of its HS4."""
-        if table:
-            return [c for c in _COVER_GOODS
-                    if any(hs6.startswith(a) and c.hs6.startswith(b) for a, b in self.cover_pairs)]
+    def _parts_chains(self) -> None:
+        """Cover-heading chains by the parts route, one chapter after another (in a drawn
+        order), so a world holds the route in every chapter it can. Their buyer is always
+        defence industry: with its quantity evidence halved (CHAIN_COVER_FACTOR), a cover
+        chain of tier 4 goods to a wholesaler cannot reach CHAIN_MIN_SCORE, and the route is
+        here to show that such goods link, not how scoring weighs a wholesaler."""
+        by_chapter: dict[str, list[str]] = {}
+        for h in _PARTS_CHAIN_HS6:
+            if self._cover_options(h, "parts"):
+                by_chapter.setdefault(h[:2], []).append(h)
+        chapters = sorted(by_chapter)
+        self.rng.shuffle(chapters)
+        for k in range(_n(3, self.scale, 2) if chapters else 0):
+            headings = by_chapter[chapters[k % len(chapters)]]
+            for attempt in range(120):
+                if self._try_pattern("cover_heading", k, attempt, "parts", headings):
+                    break
+
+    def _in_table(self, hs6: str, out: str) -> bool:
+        """True when a pair of the cover-heading table joins ``hs6`` to ``out``."""
+        return any(hs6.startswith(a) and out.startswith(b) for a, b in self.cover_pairs)
+
+    def _parts_of_chapter(self, hs6: str, out: str) -> bool:
+        """True when ``out`` is a parts subheading of the chapter of ``hs6`` that no table row
+        and no HS4 joins to it."""
+        return (out in self.parts and out[:2] == hs6[:2] and out[:4] != hs6[:4]
+                and not self._in_table(hs6, out))
+
+    def _cover_options(self, hs6: str, route: str) -> list[_Goods]:
+        """Headings goods of ``hs6`` may be declared under on the way on, by ``route``: the
+        pairs of the cover-heading table (``table``), the other chain headings of its HS4
+        (``hs4``), or, for CHPL goods, a parts subheading of their chapter that neither joins
+        (``parts``)."""
+        if route == "table":
+            return [c for c in _COVER_GOODS if self._in_table(hs6, c.hs6)]
+        if route == "parts":
+            if not self._goods(hs6).chpl:
+                return []
+            return [c for c in _COVER_GOODS + _PARTS_GOODS
+                    if self._parts_of_chapter(hs6, c.hs6)]
         return [self._goods(h) for h in _CHAIN_HS6 if h[:4] == hs6[:4] and h != hs6]
 
-    def _try_pattern(self, kind: str, k: int, attempt: int) -> bool:
+    def _try_pattern(self, kind: str, k: int, attempt: int, route: str | None = None,
+                     headings: tuple[str, ...] | list[str] = _CHAIN_HS6) -> bool:
         """Plant the ``k``-th chain of ``kind``; False, with nothing written, when the draw
-        does not fit (the intermediary busy with the goods, or out of its active days)."""
+        does not fit (the intermediary busy with the goods, or out of its active days). A
+        cover-heading chain takes goods of ``headings`` declared by ``route`` (by default
+        the table for two of three when it gives any pair, else the HS4)."""
         rng = self.rng
         inters = self.intermediaries
         low = min(i.chains for i in inters)
@@ -90,10 +144,11 @@ class _Patterns:
                            else inters)
         declared = None
         if kind == "cover_heading":
-            # two of three cover chains use the table when one was given, the rest the HS4
-            table = bool(self.cover_pairs) and k % 3 != 2
-            hs6 = rng.choice([h for h in _CHAIN_HS6 if self._cover_options(h, table)])
-            declared = rng.choice(self._cover_options(hs6, table))
+            if route is None:
+                table = k % 3 != 2 and any(self._cover_options(h, "table") for h in _CHAIN_HS6)
+                route = "table" if table else "hs4"
+            hs6 = rng.choice([h for h in headings if self._cover_options(h, route)])
+            declared = rng.choice(self._cover_options(hs6, route))
         else:
             hs6 = rng.choice(_CHAIN_HS6)
         goods = self._goods(hs6)
@@ -112,15 +167,20 @@ class _Patterns:
         days = [first - timedelta(days=5), *arrivals, onward]
         if not all(self._free(inter.company, h, days) for h in hs):
             return False
-        self._write_pattern(kind, inter, goods, declared, arrivals, onward)
+        self._write_pattern(kind, inter, goods, declared, arrivals, onward,
+                            defence_only=route == "parts")
         return True
 
     def _write_pattern(self, kind: str, inter: _Intermediary, goods: _Goods,
-                       declared: _Goods | None, arrivals: list[date], onward: date) -> None:
+                       declared: _Goods | None, arrivals: list[date], onward: date,
+                       defence_only: bool = False) -> None:
+        """Write the rows of a pattern chain; the buyer is defence industry three times in
+        four, or always with ``defence_only``."""
         rng = self.rng
         supplier = rng.choice([c for c in self.chain_suppliers
                                if c.country != inter.company.country] or self.chain_suppliers)
-        buyer = rng.choice(self.defence_buyers if rng.random() < 0.75 else self.wholesale_buyers)
+        buyer = rng.choice(self.defence_buyers if defence_only or rng.random() < 0.75
+                           else self.wholesale_buyers)
         lo_q, hi_q = goods.qty
         total = int(math.exp(rng.uniform(math.log(max(lo_q, 50)), math.log(hi_q))))
         if len(arrivals) > 1:
@@ -157,6 +217,8 @@ class _Patterns:
 
     def _plan_pattern_lookalikes(self) -> None:
         self._with_pattern_rng(self._pattern_lookalikes)
+        if self.parts:
+            self._with_pattern_rng(self._parts_lookalikes, "parts")
 
     def _pattern_lookalikes(self) -> None:
         pairs = [(self._goods(h), c) for h in _CHAIN_HS6 for c in _COVER_GOODS
@@ -172,6 +234,26 @@ class _Patterns:
                 [h for h in _CHAIN_HS6 if not 0.3 <= self._goods(h).kg <= 3.0]))
             arrival, onward = self._coincidence(c, goods, goods, in_kg=True)
             self.lookalikes.append(("unit_coincidence", c, [arrival, onward]))
+
+    def _parts_lookalikes(self) -> None:
+        """Goods off the CHPL sold on as parts of another heading of their chapter, one
+        chapter after another."""
+        by_chapter: dict[str, list[tuple[_Goods, _Goods]]] = {}
+        for g in _ORDINARY_GOODS + _PARTS_GOODS:
+            if g.chpl:
+                continue
+            for c in _COVER_GOODS + _PARTS_GOODS:
+                if self._parts_of_chapter(g.hs6, c.hs6):
+                    by_chapter.setdefault(g.hs6[:2], []).append((g, c))
+        chapters = sorted(by_chapter)
+        self.rng.shuffle(chapters)
+        n = _n(2, self.scale, 2)
+        for k in range(n if chapters else 0):
+            # after the other pattern look-alikes' traders: countries further down the list
+            c = self._old_trader(2 * n + k, "ordinary_as_parts")
+            goods, declared = self.rng.choice(by_chapter[chapters[k % len(chapters)]])
+            arrival, onward = self._sold_as_parts(c, goods, declared)
+            self.lookalikes.append(("ordinary_as_parts", c, [arrival, onward]))
 
     def _old_trader(self, k: int, role: str) -> _Company:
         """A long-established trader with a few years of ordinary imports it never sends on."""
@@ -204,4 +286,19 @@ class _Patterns:
                                measure="weight" if in_kg else "count")
         if in_kg:  # the number written is the arrival's count, to the kilogram
             onward["quantity"] = onward["net_weight_kg"] = f"{q:.1f}"
+        return arrival, onward
+
+    def _sold_as_parts(self, c: _Company, goods: _Goods, declared: _Goods) -> tuple[dict, dict]:
+        """An arrival of ``goods`` and, 5 to 40 days later, the same goods sold to a Russian
+        wholesaler declared as ``declared``: count, weight and value move as goods do."""
+        rng = self.rng
+        q = int(rng.uniform(max(goods.qty[0], 100), goods.qty[1]))
+        price = rng.uniform(*goods.price)
+        day = self._day(date(2022, 6, 1), date(2025, 9, 30))
+        supplier = rng.choice([s for s in self.suppliers if s.country != c.country])
+        arrival, landed = self._ship(supplier, c, day, goods, q, q * price)
+        q_out = q if rng.random() < 0.4 else max(1, int(round(q * rng.uniform(0.97, 1.03))))
+        onward, _ = self._ship(c, rng.choice(self.wholesale_buyers),
+                               landed + timedelta(days=rng.randint(5, 40)), goods, q_out,
+                               q_out * price * (1 + rng.uniform(0.05, 0.40)), declared=declared)
         return arrival, onward

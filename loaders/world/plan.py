@@ -40,7 +40,8 @@ class _World(_Parties, _Declarations, _Schemes, _Patterns, _Lookalikes, _Backgro
     """
 
     def __init__(self, seed: int, scale: float, n_shipments: int | None,
-                 cover_pairs: tuple[tuple[str, str], ...] = ()) -> None:
+                 cover_pairs: tuple[tuple[str, str], ...] = (),
+                 parts: frozenset[str] = frozenset()) -> None:
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise WorldError(f"seed must be a non-negative integer, not {seed!r}")
         if not (isinstance(scale, (int, float)) and math.isfinite(scale) and scale > 0):
@@ -48,9 +49,11 @@ class _World(_Parties, _Declarations, _Schemes, _Patterns, _Lookalikes, _Backgro
         self.seed = seed
         self.scale = float(scale)
         self.cover_pairs = _cover_pairs(cover_pairs)
+        self.parts = _parts(parts)
         default_rows = _n(_DEFAULT_ROWS, self.scale, 500)
         self.n_rows = default_rows if n_shipments is None else int(n_shipments)
         self.rng = random.Random(f"tracegraph-world-{seed}")
+        self.pattern_streams: dict[str, random.Random] = {}  # the patterns' own, by name
         self.companies: list[_Company] = []
         self.persons: list[_Person] = []
         self._cores: set[str] = set()
@@ -181,3 +184,17 @@ def _cover_pairs(pairs) -> tuple[tuple[str, str], ...]:
         raise WorldError("cover_headings must be (arrival HS prefix, onward HS prefix) pairs "
                          f"of 2 to 6 digits, not {pairs!r:.80}") from None
     return tuple(out)
+
+
+def _parts(codes) -> frozenset[str]:
+    """Parts subheadings as a set of HS6 codes, checked: a collection of six-digit codes."""
+    try:
+        if isinstance(codes, (str, bytes)):
+            raise TypeError
+        out = frozenset(str(c).strip() for c in codes)
+        if not all(c.isdigit() and len(c) == 6 for c in out):
+            raise ValueError
+    except (TypeError, ValueError):
+        raise WorldError("parts_subheadings must be a collection of six-digit HS codes, "
+                         f"not {codes!r:.80}") from None
+    return out

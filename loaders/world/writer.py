@@ -65,7 +65,8 @@ def _company_row(c: _Company) -> dict:
 
 def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
                    n_shipments: int | None = None,
-                   cover_headings: Iterable[tuple[str, str]] = ()) -> WorldPaths:
+                   cover_headings: Iterable[tuple[str, str]] = (),
+                   parts_subheadings: Iterable[str] = ()) -> WorldPaths:
     """Write a seeded sample world: four canonical input tables and its answer key.
 
     Parameters
@@ -88,6 +89,12 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
         keeps no copy of it). Cover-heading chains use these pairs (two in three) and other
         headings of the same HS4; without them, only the same HS4, and no
         ``cover_coincidence`` look-alikes are planted.
+    parts_subheadings : iterable of str, optional
+        Six-digit HS subheadings that are parts of the goods of their chapter, e.g.
+        ``queries.reference.parts_subheadings()``. With them a few more cover-heading chains
+        carry CHPL goods declared as such parts of their own chapter (a pair no table row and
+        no HS4 joins), and ``ordinary_as_parts`` look-alikes do the same with goods off the
+        CHPL; without them, neither is planted.
 
     Returns
     -------
@@ -98,8 +105,9 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
     Raises
     ------
     WorldError
-        On a negative seed, a non-positive scale, fewer rows than the planted ones, or cover
-        headings that are not pairs of HS prefixes.
+        On a negative seed, a non-positive scale, fewer rows than the planted ones, cover
+        headings that are not pairs of HS prefixes, or parts subheadings that are not
+        six-digit codes.
 
     Examples
     --------
@@ -110,7 +118,7 @@ def generate_world(out_dir: str | Path, seed: int = 0, scale: float = 1.0,
     ['2hop', '3hop', 'consolidation', 'cover_heading', 'no_quantity', 'split',
      'unit_switch']
     """
-    world = _World(seed, scale, n_shipments, cover_headings)
+    world = _World(seed, scale, n_shipments, cover_headings, parts_subheadings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = WorldPaths(out, out / "shipments.csv", out / "companies.csv", out / "officers.csv",

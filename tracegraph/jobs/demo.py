@@ -10,7 +10,7 @@ import pandas as pd
 from graph.connection import Graph
 from graph.views import foreign_source_count
 from loaders.world import generate_world
-from queries.reference import chpl_tiers, cover_headings
+from queries.reference import chpl_tiers, cover_headings, parts_subheadings
 from tracegraph.jobs import maps
 from tracegraph.jobs.detect import detect_chains, detect_fronts
 from tracegraph.jobs.load import load_files
@@ -76,7 +76,8 @@ def run_demo(graph: Graph, out_dir: str | Path, seed: int = 0, reset: bool = Fal
             "from a demo: run with --reset to wipe it, or point --uri at another server")
     graph.reset()
     # the cover-heading chains of the world are declared under the pairs detection knows
-    paths = generate_world(out / "data", seed=seed, cover_headings=cover_headings())
+    paths = generate_world(out / "data", seed=seed, cover_headings=cover_headings(),
+                           parts_subheadings=parts_subheadings())
     report = load_files(graph, [paths.companies, paths.officers, paths.watchlist,
                                 paths.shipments], report_path=out / "load-report.json",
                         hs_info=_hs_info(), source_tags={_DEMO_TAG: True})
