@@ -7,7 +7,9 @@ names the kind of enterprise (НПО / НПП).
 
 from __future__ import annotations
 
+import heapq
 import re
+from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
@@ -237,21 +239,30 @@ class GramIndex:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.values: list[Any] = []
-        self._postings: dict[str, list[int]] = {}
+        # numbers in arrays of machine integers rather than lists of int objects: a search
+        # reads hundreds of them, and int objects scattered over a large heap each cost a
+        # cache miss (a tenth of the resolver's time at 100k names)
+        self._postings: dict[str, array[int]] = {}
 
     def add(self, text: str, value: Any) -> None:
         """Index ``text``, standing for ``value``."""
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
+        postings = self._postings
         for gram in _grams(text):
-            self._postings.setdefault(gram, []).append(number)
+            posting = postings.get(gram)
+            if posting is None:
+                postings[gram] = array("l", (number,))
+            else:
+                posting.append(number)
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
-        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``."""
+        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``, in
+        no particular order (sorting them took as long as finding them)."""
         postings = self._postings
         ranked = sorted(_grams(text), key=lambda g: len(postings.get(g, ())))
         lists = []
@@ -260,7 +271,7 @@ class GramIndex:
             if len(posting) > MAX_POSTING:
                 break
             lists.append(posting)
-        return sorted(set().union(*lists))
+        return list(set().union(*lists))
 
     def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
         """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
@@ -272,7 +283,10 @@ class GramIndex:
         texts = itemgetter(*numbers)(self.texts) if len(numbers) > 1 else \
             (self.texts[numbers[0]],)
         hits = process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
-                               limit=limit)
+                               limit=None)
+        # ties go to the lower number, as they would in a call with ``limit`` on the texts in
+        # number order: the same names in every run
+        hits = heapq.nsmallest(limit, hits, key=lambda hit: (-hit[1], numbers[hit[2]]))
         return [self.values[numbers[index]] for _, _, index in hits]
 
 
@@ -304,10 +318,13 @@ class SegmentIndex:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.values: list[Any] = []
-        self._segments: dict[tuple[int, int, str], list[int]] = {}
-        # two segments together: a search within one edit reads these short lists instead of
-        # intersecting the long ones of single segments (a common first word fills those)
-        self._pairs: dict[tuple[int, int, str, str], list[int]] = {}
+        # per text length, six postings: texts by each of their three segments, then by each
+        # pair of segments together (_SEGMENT_PAIRS, the two joined: within one length both
+        # have fixed lengths). A search within one edit reads the short lists of pairs
+        # instead of intersecting the long ones of single segments (a common first word
+        # fills those). Keyed by the strings alone, not by tuples: no tuple made per look-up,
+        # and none kept per entry. Numbers in arrays, as in GramIndex.
+        self._by_length: dict[int, list[dict[str, array[int]]]] = {}
 
     @staticmethod
     @lru_cache(maxsize=1024)
@@ -321,20 +338,27 @@ class SegmentIndex:
         self.texts.append(text)
         self.values.append(value)
         length = len(text)
+        postings = self._by_length.get(length)
+        if postings is None:
+            postings = self._by_length[length] = [{} for _ in range(3 + len(_SEGMENT_PAIRS))]
         segments = [text[start:end] for start, end in self._bounds(length)]
-        for part, segment in enumerate(segments):
-            self._segments.setdefault((length, part, segment), []).append(number)
-        for first, second in _SEGMENT_PAIRS:
-            self._pairs.setdefault((length, first * 3 + second, segments[first],
-                                    segments[second]), []).append(number)
+        keys = segments + [segments[first] + segments[second]
+                           for first, second in _SEGMENT_PAIRS]
+        for posting, key in zip(postings, keys):
+            numbers = posting.get(key)
+            if numbers is None:
+                posting[key] = array("l", (number,))
+            else:
+                numbers.append(number)
 
     @staticmethod
     @lru_cache(maxsize=4096)
-    def _plan(size: int, edits: int) -> tuple[tuple[Any, ...], ...]:
-        """The look-ups of a search within ``edits`` for a text of ``size`` characters: (length,
-        part, start, end) of one segment, or within one edit (length, pair, start, end, start,
-        end) of two, the segments of texts of that length and the query's slices to match."""
-        plan: list[tuple[Any, ...]] = []
+    def _plan(size: int, edits: int) -> tuple[tuple[int, tuple[tuple[int, ...], ...]], ...]:
+        """The look-ups of a search within ``edits`` for a text of ``size`` characters, per
+        length of the texts to look at: (part, start, end) of one segment, or within one edit
+        (3 + pair, start, end, start, end) of two, the postings of texts of that length and
+        the query's slices to match."""
+        plan: list[tuple[int, tuple[tuple[int, ...], ...]]] = []
         for length in range(max(1, size - edits), size + edits + 1):
             delta = size - length
             # edits before a segment move it by |shift|, those after make up the rest of the
@@ -343,28 +367,31 @@ class SegmentIndex:
             places = [[(start + d, end + d) for d in shifts if start + d >= 0 and end + d <= size]
                       for start, end in SegmentIndex._bounds(length)]
             if edits == 2:
-                plan += [(length, part, *place) for part, pieces in enumerate(places)
-                         for place in pieces]
+                plan.append((length, tuple((part, *place) for part, pieces in enumerate(places)
+                                           for place in pieces)))
                 continue
             # one edit leaves two of the three segments whole
-            plan += [(length, first * 3 + second, *a, *b) for first, second in _SEGMENT_PAIRS
-                     for a in places[first] for b in places[second]]
+            plan.append((length, tuple((3 + pair, *a, *b)
+                                       for pair, (first, second) in enumerate(_SEGMENT_PAIRS)
+                                       for a in places[first] for b in places[second])))
         return tuple(plan)
 
     def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
         """(text, value, edits) of the indexed texts within ``edits`` (at most 2) of ``text``
         (optimal string alignment: a transposition is one edit)."""
         edits = min(edits, 2)
-        plan = self._plan(len(text), edits)
-        if edits == 2:
-            segments = self._segments
-            lists = [segments.get((length, part, text[start:end]), ())
-                     for length, part, start, end in plan]
-        else:
-            pairs = self._pairs
-            lists = [pairs.get((length, pair, text[start:end], text[start2:end2]), ())
-                     for length, pair, start, end, start2, end2 in plan]
-        numbers = sorted(set().union(*lists))
+        lists: list[Any] = []
+        for length, looks in self._plan(len(text), edits):
+            postings = self._by_length.get(length)
+            if postings is None:
+                continue
+            if edits == 2:
+                lists += [postings[part].get(text[start:end], ())
+                          for part, start, end in looks]
+            else:
+                lists += [postings[pair].get(text[start:end] + text[start2:end2], ())
+                          for pair, start, end, start2, end2 in looks]
+        numbers = list(set().union(*lists))
         if len(numbers) < _BATCH_FROM:
             hits = [(OSA.distance(text, self.texts[n], score_cutoff=edits), n) for n in numbers]
         else:
@@ -372,10 +399,10 @@ class SegmentIndex:
             # round trip per text
             rows = process.extract(text, itemgetter(*numbers)(self.texts),
                                    scorer=OSA.distance, score_cutoff=edits, limit=None)
-            hits = sorted(((distance, numbers[index]) for _, distance, index in rows),
-                          key=lambda hit: hit[1])
-        return [(self.texts[n], self.values[n], distance) for distance, n in hits
-                if distance <= edits]
+            hits = [(distance, numbers[index]) for _, distance, index in rows]
+        # in the order the texts were added, only the hits sorted
+        return [(self.texts[n], self.values[n], distance)
+                for distance, n in sorted(hits, key=lambda hit: hit[1]) if distance <= edits]
 
 
 class CompactIndex:
