@@ -287,10 +287,10 @@ class Resolver(EarlierLoads):
 
         if ident and (code, ident) in self._by_id:
             entity = self._entities[self._by_id[(code, ident)]]
-            self._add_name(entity, name)
+            self._add_name(entity, name, display=display)
             return entity.entity_id
         if key is None:
-            return self._new_entity(code, ident, name).entity_id
+            return self._new_entity(code, ident, name, display).entity_id
 
         # the exact key, else the key with its spaces closed ("Lakeshor eSupply"), else the
         # name with or without the place it opens with ("Ningbo Tianyu" / "Tianyu")
@@ -303,10 +303,10 @@ class Resolver(EarlierLoads):
         if len(holders) == 1:
             entity = self._entities[holders[0]]
             if ident and self._contradicts(entity, ident):
-                new = self._new_entity(code, ident, name)
+                new = self._new_entity(code, ident, name, display)
                 self._candidate(new.entity_id, entity.entity_id, 1.0, f"{method}_other_id")
                 return new.entity_id
-            return self._attach(entity, name, ident).entity_id
+            return self._attach(entity, name, ident, display=display).entity_id
         owners = [h for h in holders if self._owns(self._entities[h], key)]
         if len(holders) > 1 and len(owners) == 1 and not (
                 ident and self._contradicts(self._entities[owners[0]], ident)):
@@ -316,10 +316,10 @@ class Resolver(EarlierLoads):
             for other in holders:
                 if other != entity.entity_id:
                     self._candidate(entity.entity_id, other, 1.0, f"{method}_ambiguous")
-            return self._attach(entity, name, ident).entity_id
+            return self._attach(entity, name, ident, display=display).entity_id
         if len(holders) > 1:
             # one name, several companies: do not guess which one traded
-            new = self._new_entity(code, ident, name)
+            new = self._new_entity(code, ident, name, display)
             for other in holders:
                 if other != new.entity_id:
                     self._candidate(new.entity_id, other, 1.0, f"{method}_ambiguous")
@@ -330,8 +330,8 @@ class Resolver(EarlierLoads):
             matched = self._compact_match(code, name, key, ident)
         # a name merged as a typo is no anchor for further typo merges, or a chain of one-letter
         # slips would walk from one company to another
-        entity = self._attach(matched, name, ident, anchor=False) if matched else \
-            self._new_entity(code, ident, name)
+        entity = self._attach(matched, name, ident, False, display) if matched else \
+            self._new_entity(code, ident, name, display)
         for other_id, score in near:
             if other_id != entity.entity_id:
                 self._candidate(entity.entity_id, other_id, score, "name_fuzzy")
@@ -483,25 +483,28 @@ class Resolver(EarlierLoads):
             entity = self._entities[entity_id] = _Entity(entity_id, country, name)
         return entity
 
-    def _new_entity(self, code: str, ident: str | None, name: Any) -> _Entity:
+    def _new_entity(self, code: str, ident: str | None, name: Any, display: str | None
+                    ) -> _Entity:
         entity_id = company_id(code, ident, name=name)
         assert entity_id is not None  # callers made sure there is an id or a key
-        entity = self._entity(entity_id, code, clean_name(name))
-        return self._attach(entity, name, ident)
+        entity = self._entity(entity_id, code, display)
+        return self._attach(entity, name, ident, display=display)
 
     def _attach(self, entity: _Entity, name: Any, ident: str | None,
-                anchor: bool = True) -> _Entity:
-        self._add_name(entity, name, anchor)
+                anchor: bool = True, display: str | None = None) -> _Entity:
+        self._add_name(entity, name, anchor, display)
         if ident and not self._contradicts(entity, ident):
             owner = self._by_id.setdefault((entity.country, ident), entity.entity_id)
             if owner == entity.entity_id:
                 entity.identifiers.add(ident)
         return entity
 
-    def _add_name(self, entity: _Entity, name: Any, anchor: bool = True) -> str | None:
+    def _add_name(self, entity: _Entity, name: Any, anchor: bool = True,
+                  display: str | None = None) -> str | None:
         """Record a name of an entity; its key then matches exactly, and, when the name is an
-        anchor (not itself a fuzzy merge), fuzzily too."""
-        display = clean_name(name)
+        anchor (not itself a fuzzy merge), fuzzily too. ``display`` is the name's
+        :func:`clean_name` when the caller has it already."""
+        display = display or clean_name(name)
         if display is None:
             return None
         entity.names.add(display)

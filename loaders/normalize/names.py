@@ -144,6 +144,7 @@ _FOLDED_NOISE = frozenset(_fold_token(word) for word, form in _EXTRA_FORMS.items
                           if form is None and " " not in word and len(word) >= 5)
 
 
+@lru_cache(maxsize=CACHE_SIZE)
 def _is_noise(token: str) -> bool:
     if token in _FOLDED_NOISE:
         return True
@@ -274,7 +275,7 @@ _MIN_REST = (2, 6)
 _MIN_REST_BY_COUNTRY = {"CN": (1, 4)}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=CACHE_SIZE)
 def _is_place_of(words: str, code: str) -> bool:
     if code == "CN" and words in _CN_CITIES:
         return True
