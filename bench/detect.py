@@ -1,17 +1,19 @@
 """Benchmark of chain detection on a loaded graph, against the naive pure-Cypher path query.
 
-Not a test: run it by hand after changing queries/chains.py, queries/detect.py or
-graph/read.py:
+Not a test: run it by hand after changing queries/chains/, tracegraph/jobs/detect.py,
+graph/read.py or Graph.reset:
 
     /tmp/venv/bin/python bench/detect.py                       # 100k and 1M shipments
-    /tmp/venv/bin/python bench/detect.py --rows 100000 --naive qpp,varlength
+    /tmp/venv/bin/python bench/detect.py --rows 100000 --naive qpp,varlength --no-reset
 
-For each size a seeded world is generated once (kept under --data-dir) and loaded with
-``tracegraph.jobs.load.load_files`` into a fresh managed server (the load is not timed here: see
-bench/load.py). Then, on the same graph in the same run:
+For each size a seeded world with the project's cover-heading table and parts subheadings
+(as ``tracegraph demo`` makes it) is generated once (kept under --data-dir) and loaded with
+``tracegraph.jobs.load.load_files`` into a fresh managed server (the load is not timed here:
+see bench/load.py). Then, on the same graph in the same run:
 
 fast
-    ``tracegraph.jobs.detect.detect_chains(graph)`` as ``tracegraph chains`` runs it: read what chain
+    ``tracegraph.jobs.detect.detect_chains(graph)`` with the defaults of ``tracegraph chains``
+    (cover headings and consolidation on, the chain threshold): read what chain
     finding needs from Neo4j (``read_chain_frames``: only shipments into or out of companies
     that both import and export, the only ones that can be chain steps, and only the columns
     it looks at), ``find_chains`` (vectorised range join, split consignments, scoring), write
@@ -32,7 +34,18 @@ naive
     ``--timeout-factor`` (10) times the fast path's wall time; whether it finished, its
     time and the number of paths found are reported.
 
-Targets: 1M shipments in <= 60 s, and >= 10x faster than the naive query (or the naive query
+reset
+    after the largest size (``--reset``, on by default): ``Graph.reset``, the call
+    ``tracegraph reset --yes`` makes (server-side batches, ``CALL (n) { ... } IN
+    TRANSACTIONS``), on the loaded graph, the server restarted first with ``--reset-heap``
+    (default: the heap a user gets) when that differs from ``--heap``; wall and server CPU
+    time, and the nodes and relationships left (must be 0).
+
+The planted links found are counted against the world's ``truth.json``, per chain kind (the
+evasion patterns among them); found links that were not planted, and those touching a
+look-alike's records, are counted too.
+
+Targets: 1M shipments in <= 30 s, and >= 10x faster than the naive query (or the naive query
 does not finish within 10x the time).
 """
 
@@ -133,11 +146,37 @@ def run_naive(graph, pid: int, variant: str, timeout: float) -> dict:
             "finished": finished, "paths": len(paths), "error": error}
 
 
-def _truth_links(paths) -> set[tuple[str, str]]:
+def world(rows: int, seed: int, folder: Path):
+    """A generated world of ``rows`` shipment rows with the project's cover-heading table and
+    parts subheadings, as ``tracegraph demo`` makes it (cover-heading chains of every route
+    and their look-alikes), made once and reused from ``folder``."""
+    from loaders.world import WorldPaths, generate_world
+    from queries.reference import cover_headings, parts_subheadings
+
+    target = folder / f"world-{seed}-{rows}-covers"
+    if not (target / "done.json").exists():
+        generate_world(target, seed=seed, n_shipments=rows, cover_headings=cover_headings(),
+                       parts_subheadings=parts_subheadings())
+        (target / "done.json").write_text("{}")
+    return WorldPaths(target, *(target / f for f in (
+        "shipments.csv", "companies.csv", "officers.csv", "watchlist.csv", "truth.json")))
+
+
+def _truth(paths) -> tuple[dict[str, set], dict[str, str], dict[str, set]]:
+    """The planted links by chain kind (``2hop``, ``split``, ..., ``consolidation``,
+    ``cover_heading``, ``unit_switch``, ``no_quantity``), the mirror map (either
+    declaration of a shipment to the first) and the look-alikes' record ids by kind."""
     truth = json.loads(Path(paths.truth).read_text(encoding="utf-8"))
     mirror = {b: a for a, b in truth["mirrors"]}
-    return {(mirror.get(a, a), mirror.get(b, b)) for chain in truth["chains"]
-            for a, b in chain["links"]}, mirror
+    planted: dict[str, set] = {}
+    for chain in truth["chains"]:
+        planted.setdefault(chain["kind"], set()).update(
+            (mirror.get(a, a), mirror.get(b, b)) for a, b in chain["links"])
+    lookalikes: dict[str, set] = {}
+    for item in truth["lookalikes"]:
+        lookalikes.setdefault(item["kind"], set()).update(
+            mirror.get(r, r) for r in item["record_ids"])
+    return planted, mirror, lookalikes
 
 
 def _found_links(record_id_lists, mirror) -> set[tuple[str, str]]:
@@ -148,6 +187,47 @@ def _found_links(record_id_lists, mirror) -> set[tuple[str, str]]:
                 for y in b.split(";"):
                     found.add((mirror.get(x, x), mirror.get(y, y)))
     return found
+
+
+def score_links(found: set, planted: dict[str, set], lookalikes: dict[str, set]) -> dict:
+    """Planted links found, overall and per chain kind; found links that are not planted,
+    and those touching a look-alike's records (per look-alike kind)."""
+    every = set().union(*planted.values())
+    touched = {kind: sum(1 for a, b in found if a in ids or b in ids)
+               for kind, ids in lookalikes.items()}
+    return {"planted_links_found": f"{len(every & found)}/{len(every)}",
+            "by_pattern": {kind: f"{len(links & found)}/{len(links)}"
+                           for kind, links in planted.items()},
+            "unplanted_links": len(found - every),
+            "lookalike_links": {k: n for k, n in touched.items() if n}}
+
+
+def run_reset(graph, config, heap: str) -> dict:
+    """``tracegraph reset --yes`` on the loaded graph (``Graph.reset``, the call the command
+    makes), the server restarted first with ``heap`` when it runs with another; then the
+    nodes and relationships left are counted."""
+    from graph import GraphError, server
+
+    if heap != config.heap:
+        server.stop(config)
+        config.heap = heap
+        server.start(config)
+        graph.reconnect()
+    pid = server.status(config).pid
+    before = graph.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    error = None
+    deleted = 0
+    with _common.Meter(pid) as meter:
+        try:
+            deleted = graph.reset()
+        except GraphError as exc:  # what the command line prints as its one line
+            error = f"{type(exc).__name__}: {exc}"
+    nodes = graph.read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+    relationships = graph.read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+    return {**meter.as_dict(), "kind": "reset", "heap": config.heap,
+            "pagecache": config.pagecache, "nodes_deleted": deleted,
+            "relationships_before": before, "nodes_left": nodes,
+            "relationships_left": relationships, "error": error}
 
 
 def main(argv=None) -> None:
@@ -162,6 +242,12 @@ def main(argv=None) -> None:
     parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir())
                                                   / "tracegraph-bench-worlds"))
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--reset", action=argparse.BooleanOptionalAction, default=True,
+                        help="after the largest size, time 'tracegraph reset --yes' on its "
+                             "graph (default on)")
+    parser.add_argument("--reset-heap", help="Neo4j heap for the reset (default: what a user "
+                                             "gets, TRACEGRAPH_NEO4J_HEAP or 1g); the server "
+                                             "is restarted with it when --heap differs")
     args = parser.parse_args(argv)
     _common.use_code(None)
     from tracegraph.jobs.load import load_files
@@ -169,8 +255,9 @@ def main(argv=None) -> None:
     print(f"command: {_common.command_line()}")
     print(f"date: {_common.now()}  cpus: {os.cpu_count()}  load: {_common.load_now()}")
     results = []
-    for rows in [int(s.replace("_", "")) for s in args.rows.split(",") if s.strip()]:
-        paths, _ = _common.world(rows, args.seed, Path(args.data_dir))
+    sizes = [int(s.replace("_", "")) for s in args.rows.split(",") if s.strip()]
+    for rows in sizes:
+        paths = world(rows, args.seed, Path(args.data_dir))
         print(f"\n{rows:,} rows: {paths.shipments}", flush=True)
         with _common.managed_server(args.heap, args.pagecache) as (config, status):
             graph = _common.connect_to(config, status)
@@ -186,14 +273,14 @@ def main(argv=None) -> None:
             shipments = graph.stats()["nodes"]["Shipment"]
             print(f"  loaded {shipments:,} shipments in {time.perf_counter() - started:.0f} s "
                   f"(heap {config.heap}, page cache {config.pagecache})", flush=True)
-            truth, mirror = _truth_links(paths)
+            planted, mirror, lookalikes = _truth(paths)
             fast = None
             for kind, full_read in (("fast", False), ("fast-full", True)):
                 run = run_fast(graph, status.pid, full_read)
                 found = _found_links(run.pop("record_ids"), mirror)
                 result = run.pop("result")
                 run.update(kind=kind, rows=rows, shipments=shipments,
-                           planted_links_found=f"{len(truth & found)}/{len(truth)}")
+                           **score_links(found, planted, lookalikes))
                 if fast is None:
                     fast, first = run, result
                 else:  # the full read must not change what is found
@@ -207,6 +294,9 @@ def main(argv=None) -> None:
                       f"chains {run['chains']}  planted links {run['planted_links_found']}  "
                       f"same chains {run.get('same_chains', '-')}  load {run['load_before']}",
                       flush=True)
+                print(f"  {'':12s} by pattern {run['by_pattern']}  unplanted links "
+                      f"{run['unplanted_links']}  on look-alikes {run['lookalike_links']}",
+                      flush=True)
             for variant in [v.strip() for v in args.naive.split(",") if v.strip()]:
                 naive = run_naive(graph, status.pid, variant,
                                   args.timeout_factor * fast["wall_s"])
@@ -218,6 +308,18 @@ def main(argv=None) -> None:
                       f"{naive['finished']}  paths {naive['paths']}  timeout "
                       f"{naive['timeout_s']} s  server cpu {naive['server_cpu_s']} s  "
                       f"{naive['vs_fast']} the fast path  {naive['error'] or ''}", flush=True)
+            if args.reset and rows == max(sizes):
+                from tracegraph.settings import server_config
+
+                reset = run_reset(graph, config, args.reset_heap or server_config().heap)
+                reset.update(rows=rows, shipments=shipments)
+                results.append(reset)
+                print(f"  reset        wall {reset['wall_s']:7.1f} s  server cpu "
+                      f"{reset['server_cpu_s']} s  heap {reset['heap']}  deleted "
+                      f"{reset['nodes_deleted']:,} nodes ({reset['relationships_before']:,} "
+                      f"relationships)  left {reset['nodes_left']} nodes, "
+                      f"{reset['relationships_left']} relationships  load "
+                      f"{reset['load_before']}  {reset['error'] or ''}", flush=True)
             graph.close()
     print("\n" + _common.table(
         [{**r, "load": r["load_before"][0], "split": (
@@ -225,7 +327,7 @@ def main(argv=None) -> None:
             f"{r['write_back_s']:.2f}" if r["kind"].startswith("fast") else "")}
          for r in results],
         ["rows", "kind", "wall_s", "cpu_s", "server_cpu_s", "split", "chains", "paths",
-         "finished", "same_chains", "vs_fast", "load"]))
+         "finished", "same_chains", "vs_fast", "planted_links_found", "load"]))
     if args.json:
         Path(args.json).write_text(json.dumps({"command": _common.command_line(),
                                                "date": _common.now(), "results": results},
