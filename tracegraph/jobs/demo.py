@@ -75,7 +75,8 @@ def run_demo(graph: Graph, out_dir: str | Path, seed: int = 0, reset: bool = Fal
             f"the graph at {graph.settings.uri} holds {foreign} loaded file(s) that are not "
             "from a demo: run with --reset to wipe it, or point --uri at another server")
     graph.reset()
-    # the cover-heading chains of the world are declared under the pairs detection knows
+    # the cover-heading chains of the world are declared under the pairs and the parts
+    # subheadings detection knows
     paths = generate_world(out / "data", seed=seed, cover_headings=cover_headings(),
                            parts_subheadings=parts_subheadings())
     report = load_files(graph, [paths.companies, paths.officers, paths.watchlist,
