@@ -93,7 +93,7 @@ def _all(props: dict, *names: str) -> list[str]:
 def _parse(line: str) -> dict | None:
     try:
         entity = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
         return None
     if not isinstance(entity, dict) or not isinstance(entity.get("schema"), str):
         return None

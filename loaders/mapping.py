@@ -203,14 +203,17 @@ class _Mapping:
 
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.out, index=self.index)
-        # everything the profile did not consume stays, under its own header, as extra properties
+        # everything the profile did not consume stays, under its own header, as extra
+        # properties; added in one step (a column at a time is quadratic in a wide file)
+        extra: dict[str, pd.Series] = {}
         for header in self.headers:
             if header not in self.consumed and header not in frame.columns:
                 key = canonical_header(header)
                 name = header if key not in self.canon else f"source_{header}"
-                frame[name] = _text(self.raw[header])
-        frame[LINE_NUMBER] = self.raw[LINE_NUMBER]
-        return frame
+                extra[name] = _text(self.raw[header])
+        extra[LINE_NUMBER] = self.raw[LINE_NUMBER]
+        added = pd.DataFrame(extra, index=self.index)
+        return pd.concat([frame.drop(columns=list(extra), errors="ignore"), added], axis=1)
 
 
 def _text(series: pd.Series) -> pd.Series:

@@ -425,7 +425,17 @@ def _read_head(path: Path) -> tuple[bytes, bool]:
 
 
 def _decode_sample(path: Path, sample: bytes, encoding: str | None) -> tuple[str, str]:
-    """Decode the sample; return (text, codec). utf-8-sig strictly, else cp1251, else junk."""
+    """Decode the sample; return (text, codec). UTF-16 when it opens with its byte-order mark
+    (a spreadsheet's "Unicode text"), else utf-8-sig strictly, else cp1251, else junk."""
+    if not encoding and sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = codecs.getincrementaldecoder("utf-16")().decode(
+                sample, final=len(sample) < _SAMPLE_BYTES)
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(path, "not valid UTF-16 after its byte-order mark") from exc
+        if _looks_like_text(text) and "\x00" not in text:
+            return text, "utf-16"
+        raise UnreadableFile(path, "binary data, not a text table (decoded as utf-16)")
     if sample.count(b"\x00") > max(1, len(sample) // 1000):
         raise UnreadableFile(path, "binary data (NUL bytes), not a text table")
     candidates = [encoding] if encoding else ["utf-8-sig", "cp1251"]

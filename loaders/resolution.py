@@ -66,10 +66,16 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _add_extras(frame: pd.DataFrame, extras: pd.DataFrame) -> None:
-    """The file's extra columns beside the resolved ones, as ``src_<column>`` (no graph key)."""
-    for column in extras.columns:
-        _set(frame, extra_property(column), _none(extras[column].to_numpy(dtype=object)))
+def _with_extras(frame: pd.DataFrame, extras: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the file's extra columns beside the resolved ones, as ``src_<column>``
+    (no graph key); added in one step, since a column at a time is quadratic in a wide file."""
+    added = {extra_property(column): pd.Series(
+        _objects(_none(extras[column].to_numpy(dtype=object)), len(frame)),
+        index=frame.index, dtype=object) for column in extras.columns}
+    if not added:
+        return frame
+    return pd.concat([frame.drop(columns=list(added), errors="ignore"),
+                      pd.DataFrame(added, index=frame.index)], axis=1)
 
 
 def _objects(values: Any, n: int) -> np.ndarray:
@@ -222,7 +228,7 @@ class Resolution:
         _set(out, "name_key", memo_map(pd.Series(out["name"], dtype=object), name_key))
         out["from_registry"] = from_registry
         if extras is not None and not extras.empty:
-            _add_extras(out, extras)
+            out = _with_extras(out, extras)
         out[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         for i, eid in enumerate(ids):
             self._new_names(eid, names[i])
@@ -285,7 +291,7 @@ class Resolution:
         out = _frame({"entity_id": ids, "name": name, "names": names, "country": country})
         _set(out, "name_key", memo_map(pd.Series(name, dtype=object), person_key))
         if extras is not None:
-            _add_extras(out, extras)
+            out = _with_extras(out, extras)
         out[LINE_NUMBER] = lines
         # a person already sent goes again only with new spellings, carrying all of them
         updated = [self._new_names(eid, n) if eid else None for eid, n in zip(ids, names)]
@@ -367,7 +373,7 @@ class Resolution:
             "end_date": _col(rows, "end_date"),
         })
         used = set(INPUT_TABLES["officers"].columns) | {"officer_ftm_id", "company_ftm_id", "ftm_id"}
-        _add_extras(officers, self._extras(rows, used))
+        officers = _with_extras(officers, self._extras(rows, used))
         officers[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         return officers[pd.notna(officers["officer_entity_id"])
                         & pd.notna(officers["company_entity_id"])]
@@ -502,7 +508,7 @@ class Resolution:
         entity_columns = set(WATCHLIST_ENTITY_COLUMNS) | {"name", "country", "id"}
         used = (set(INPUT_TABLES["watchlist"].columns) | entity_columns
                 | {"entity_ftm_id", "ftm_id", "linked_to", "source_entity_id"})
-        _add_extras(listings, self._extras(rows, used))
+        listings = _with_extras(listings, self._extras(rows, used))
         listings[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         return listings[pd.notna(listings["listing_id"])]
 
@@ -552,7 +558,7 @@ class Resolution:
         if RECORD_DIGEST in rows:
             _set(ship, RECORD_DIGEST, rows[RECORD_DIGEST].to_numpy(dtype=object))
         used = set(INPUT_TABLES["shipments"].columns) | {"hs6", "shipment_id", RECORD_DIGEST}
-        _add_extras(ship, self._extras(rows, used))
+        ship = _with_extras(ship, self._extras(rows, used))
         ship[LINE_NUMBER] = rows[LINE_NUMBER].to_numpy()
         frames = {"shipments": ship}
         if companies:

@@ -391,13 +391,14 @@ class _Chunk:
                                            np.asarray(v).dtype.kind == "f" else object)
                              for k, v in self.out.items()}, index=index)
         known = set(rows.columns)
+        extra: dict[str, pd.Series] = {}  # added in one step: a column at a time is quadratic
         for name in self.frame.columns:
             if name not in known and name != LINE_NUMBER:
                 values = self.text(name).to_numpy(dtype=object).copy()
                 values[~values.astype(bool)] = None
-                rows[name] = pd.Series(values, index=index, dtype=object)
-        rows[LINE_NUMBER] = self.frame[LINE_NUMBER].to_numpy()
-        return rows
+                extra[name] = pd.Series(values, index=index, dtype=object)
+        extra[LINE_NUMBER] = pd.Series(self.frame[LINE_NUMBER].to_numpy(), index=index)
+        return pd.concat([rows, pd.DataFrame(extra, index=index)], axis=1)
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:

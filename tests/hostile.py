@@ -99,6 +99,32 @@ def bom_cp1251(directory, rows: int = 50) -> Path:
     return _write(directory, "bom_cp1251.csv", b"\xef\xbb\xbf" + _csv(body, ";").encode("cp1251"))
 
 
+def utf16_tab_text(directory, rows: int = 40) -> Path:
+    """A spreadsheet's "Unicode text" export: UTF-16 with its byte-order mark, tab-separated,
+    CRLF line ends, Russian names."""
+    body = [shipment_row(i, importer=f"ООО «Радиоком {i}»") for i in range(rows)]
+    return _write(directory, "unicode_text.txt", _csv(body, "\t").replace("\n", "\r\n"),
+                  encoding="utf-16")
+
+
+def wide_file(directory, rows: int = 20, extra_columns: int = 20_000) -> Path:
+    """``extra_columns`` unknown columns beside the canonical ones (a pivoted vendor export)."""
+    header = HEADER + [f"extra_{k}" for k in range(extra_columns)]
+    lines = [header] + [shipment_row(i) + ["x"] * extra_columns for i in range(rows)]
+    return _write(directory, "wide.csv", "".join(",".join(row) + "\n" for row in lines))
+
+
+def deep_json_ftm(directory, depth: int = 200_000) -> Path:
+    """FtM JSON lines: a good company between arrays nested ``depth`` deep (which overflow a
+    recursive JSON parser) and a company whose name property nests as deep."""
+    good = ('{"id": "co1", "schema": "Company", "properties": {"name": ["Alfa Trade"], '
+            '"jurisdiction": ["kg"], "registrationNumber": ["1234567-3301-OOO"]}}')
+    nested = "[" * depth + "]" * depth
+    deep_name = ('{"id": "co2", "schema": "Company", "properties": {"name": '
+                 + nested + "}}")
+    return _write(directory, "deep.jsonl", "\n".join([nested, good, deep_name]) + "\n")
+
+
 def long_hyphenated_name(directory, size: int = 40_000) -> Path:
     """One exporter name of ``size`` characters, a hyphenated word (quadratic for a naive
     regex), and one of 1,001 characters, over the name limit."""
@@ -269,7 +295,7 @@ def _rewrite_zip(path: Path, data: bytes, changes: dict) -> Path:
 
 
 CASES = (stray_quote, endless_quoted_cell, big_cell, crlf_lf_mix, nul_bytes, bad_byte, bom_cp1251,
-         long_hyphenated_name, long_key_cells, formula_names, bidi_names, extra_key_columns, same_name_two_folders,
+         utf16_tab_text, wide_file, deep_json_ftm, long_hyphenated_name, long_key_cells, formula_names, bidi_names, extra_key_columns, same_name_two_folders,
          xlsx_sheets, xlsx_huge_dimension, xlsx_far_cell, xlsx_shared_string_bomb, gz_bomb)
 
 

@@ -121,6 +121,40 @@ def test_a_utf8_mark_before_cp1251_text(tmp_path):
     assert good["importer_name"].iloc[3] == "ООО «Радиоком 3»"
 
 
+def test_a_spreadsheets_unicode_text_export_reads(tmp_path):
+    path = hostile.utf16_tab_text(tmp_path, rows=40)
+    source, good, broken, _ = read_all(path)
+    assert (source.encoding, source.delimiter) == ("utf-16", "\t")
+    assert_accounted(source, good, broken, 40)
+    assert len(broken) == 0 and source.lines_read == 41
+    assert good["importer_name"].iloc[7] == "ООО «Радиоком 7»"
+
+
+def test_ten_thousand_unknown_columns_cost_linear_time(tmp_path):
+    """Every unknown column is kept; the columns are added in one step, not one at a time
+    (which took four minutes of CPU at this width, against the bound of one here)."""
+    from loaders.pipeline import Resolution, read_file
+
+    path = hostile.wide_file(tmp_path, rows=20, extra_columns=10_000)
+    load = read_file(path)
+    started = time.process_time()
+    chunks = list(load.chunks())
+    resolved = [Resolution().to_resolved(chunk)["shipments"] for chunk in chunks]
+    assert time.process_time() - started < 60
+    assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (20, 20, 0)
+    shipments = pd.concat(resolved, ignore_index=True)
+    assert shipments.shape[0] == 20 and "src_extra_9999" in shipments.columns
+
+
+def test_json_nested_too_deep_costs_its_line(tmp_path):
+    from loaders.pipeline import read_file
+
+    load = read_file(hostile.deep_json_ftm(tmp_path))
+    rejects = pd.concat([chunk.rejects for chunk in load.chunks()], ignore_index=True)
+    assert (load.rows_read, load.rows_loaded, load.rows_rejected) == (3, 1, 2)
+    assert rejects[LINE_NUMBER].tolist() == [1, 3]
+
+
 def test_an_endless_line_is_cut_in_bounded_memory(tmp_path):
     path = hostile.gz_bomb(tmp_path, unpacked_mb=48)
     source = open_table(path)

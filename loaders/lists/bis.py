@@ -48,7 +48,7 @@ def bis_chunks(path: Path, chunk_rows: int) -> Iterator[RawChunk]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
         entities = data["entities"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         raise UnreadableFile(path, f"not a BIS Entity List JSON file: {exc}") from exc
     yield from raw_chunks(_records(entities), chunk_rows)
 

@@ -111,6 +111,8 @@ def read_judgements(path: str | os.PathLike | None = None) -> list[dict]:
             raw = json.loads(line)
         except json.JSONDecodeError as error:
             raise ReviewError(f"{path} line {number}: not JSON ({error.msg})") from error
+        except RecursionError as error:
+            raise ReviewError(f"{path} line {number}: JSON nested too deep") from error
         found.append(_checked(raw, f"{path} line {number}"))
     return found
 
