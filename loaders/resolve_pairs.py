@@ -357,7 +357,7 @@ class SegmentIndex:
         """The look-ups of a search within ``edits`` for a text of ``size`` characters, per
         length of the texts to look at: (part, start, end) of one segment, or within one edit
         (3 + pair, start, end, start, end) of two, the postings of texts of that length and
-        the query's slices to match."""
+        the query's slices to match, joined."""
         plan: list[tuple[int, tuple[tuple[int, ...], ...]]] = []
         for length in range(max(1, size - edits), size + edits + 1):
             delta = size - length
@@ -370,10 +370,12 @@ class SegmentIndex:
                 plan.append((length, tuple((part, *place) for part, pieces in enumerate(places)
                                            for place in pieces)))
                 continue
-            # one edit leaves two of the three segments whole
-            plan.append((length, tuple((3 + pair, *a, *b)
-                                       for pair, (first, second) in enumerate(_SEGMENT_PAIRS)
-                                       for a in places[first] for b in places[second])))
+            # one edit leaves two of the three segments whole; two that meet in the query are
+            # one slice of it (the second slice empty)
+            plan.append((length, tuple(
+                (3 + pair, a[0], b[1], 0, 0) if a[1] == b[0] else (3 + pair, *a, *b)
+                for pair, (first, second) in enumerate(_SEGMENT_PAIRS)
+                for a in places[first] for b in places[second])))
         return tuple(plan)
 
     def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
