@@ -7,7 +7,6 @@ names the kind of enterprise (НПО / НПП).
 
 from __future__ import annotations
 
-import heapq
 import re
 from array import array
 from collections import Counter
@@ -16,6 +15,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -214,6 +214,79 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + GRAM] for i in range(max(1, len(text) - GRAM + 1))}
 
 
+#: Bins of :class:`LetterCounts`: a character counts in bin ``ord(c) % LETTER_BINS`` (the Latin
+#: letters of name keys each in a bin of their own).
+LETTER_BINS = 32
+
+
+def _letter_counts(text: str) -> np.ndarray:
+    if text.isascii():  # name keys: one byte a letter
+        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8) % LETTER_BINS
+    else:
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) % LETTER_BINS
+    counts = np.bincount(codes, minlength=LETTER_BINS)
+    return np.minimum(counts, 255) if len(text) > 255 else counts
+
+
+class LetterCounts:
+    """How many times each letter occurs in each indexed text: a bound on edit distances
+    worked out for hundreds of texts in one numpy call, so that only the few texts it cannot
+    rule out are compared letter by letter.
+
+    Letters one text has more of than the other need an edit each: the sum of the differences
+    of the counts (``distance``) is at most the Indel distance, and at most twice the number
+    of OSA edits (a substitution changes two counts, a swap none). Counts are kept in bins
+    (:data:`LETTER_BINS`) and capped at 255, which only lowers the sum: the bound holds.
+
+    Examples
+    --------
+    >>> counts = LetterCounts()
+    >>> for text in ("radiokom", "radiokon", "elektronika"):
+    ...     counts.add(text)
+    >>> counts.distance("radikom", np.array([0, 1, 2])).tolist()
+    [1, 3, 8]
+    """
+
+    def __init__(self) -> None:
+        self._counts = np.zeros((64, LETTER_BINS), dtype=np.uint8)
+        self.lengths = np.zeros(64, dtype=np.int64)
+        self._size = 0
+
+    def add(self, text: str) -> None:
+        """Count the letters of the next text (numbered as added, from 0)."""
+        if self._size == len(self._counts):
+            self._counts = np.concatenate([self._counts, np.zeros_like(self._counts)])
+            self.lengths = np.concatenate([self.lengths, np.zeros_like(self.lengths)])
+        self._counts[self._size] = _letter_counts(text)
+        self.lengths[self._size] = len(text)
+        self._size += 1
+
+    def distance(self, text: str, numbers: np.ndarray) -> np.ndarray:
+        """The bound for ``text`` and each text numbered in ``numbers``."""
+        # uint8 counts less int64 ones: int64 differences
+        return np.abs(self._counts[numbers] - _letter_counts(text)).sum(axis=1)
+
+
+def _numbers(postings: list[Any]) -> np.ndarray:
+    """The numbers of a list of postings (arrays, or empty tuples), in one array; a number in
+    several postings is there as many times."""
+    arrays = [np.frombuffer(posting, dtype=np.int64) for posting in postings if posting]
+    if len(arrays) == 1:
+        return arrays[0]
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+
+
+#: Candidates (counted with repeats) from which the letter counts are compared before the
+#: distances: under it the numpy calls cost more than the distances they would spare.
+_FILTER_FROM = 64
+
+
+def _within(numbers: np.ndarray, bounds: np.ndarray, slack: Any) -> list[int]:
+    """The numbers whose bound is at most the slack, sorted, once each: the bound is worked
+    out for a number as often as postings hold it, which costs less than a union first."""
+    return sorted(set(numbers[bounds <= slack].tolist()))
+
+
 #: Trigrams of a query whose postings are read, the rarest first, for near names to review;
 #: a trigram held by more than MAX_POSTING texts is no block (it is in every other name).
 SEARCH_GRAMS, MAX_POSTING = 6, 250
@@ -243,26 +316,28 @@ class GramIndex:
         # reads hundreds of them, and int objects scattered over a large heap each cost a
         # cache miss (a tenth of the resolver's time at 100k names)
         self._postings: dict[str, array[int]] = {}
+        self._letters = LetterCounts()
 
     def add(self, text: str, value: Any) -> None:
         """Index ``text``, standing for ``value``."""
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
+        self._letters.add(text)
         postings = self._postings
         for gram in _grams(text):
             posting = postings.get(gram)
             if posting is None:
-                postings[gram] = array("l", (number,))
+                postings[gram] = array("q", (number,))
             else:
                 posting.append(number)
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
+    def near(self, text: str, grams: int = SEARCH_GRAMS) -> np.ndarray:
         """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``, in
-        no particular order (sorting them took as long as finding them)."""
+        no particular order, as many times as they share one."""
         postings = self._postings
         ranked = sorted(_grams(text), key=lambda g: len(postings.get(g, ())))
         lists = []
@@ -271,22 +346,29 @@ class GramIndex:
             if len(posting) > MAX_POSTING:
                 break
             lists.append(posting)
-        return list(set().union(*lists))
+        return _numbers(lists)
 
     def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
         """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
         least ``cutoff`` (0..100)."""
-        numbers = self.near(text)
+        found = self.near(text)
+        if not len(found):
+            return []
+        # ratio = 100 * (1 - Indel / total length): texts whose letter counts alone put them
+        # under the cutoff are left out before rapidfuzz compares the rest
+        if len(found) < _FILTER_FROM:
+            numbers = sorted(set(found.tolist()))
+        else:
+            slack = (100.0 - cutoff) / 100.0 * (len(text) + self._letters.lengths[found]) + 1e-6
+            numbers = _within(found, self._letters.distance(text, found), slack)
         if not numbers:
             return []
         # itemgetter fetches the texts in C; one number gives the text, not a tuple
         texts = itemgetter(*numbers)(self.texts) if len(numbers) > 1 else \
             (self.texts[numbers[0]],)
+        # in number order, so that ties go to the text added first
         hits = process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
-                               limit=None)
-        # ties go to the lower number, as they would in a call with ``limit`` on the texts in
-        # number order: the same names in every run
-        hits = heapq.nsmallest(limit, hits, key=lambda hit: (-hit[1], numbers[hit[2]]))
+                               limit=limit)
         return [self.values[numbers[index]] for _, _, index in hits]
 
 
@@ -325,6 +407,7 @@ class SegmentIndex:
         # fills those). Keyed by the strings alone, not by tuples: no tuple made per look-up,
         # and none kept per entry. Numbers in arrays, as in GramIndex.
         self._by_length: dict[int, list[dict[str, array[int]]]] = {}
+        self._letters = LetterCounts()
 
     @staticmethod
     @lru_cache(maxsize=1024)
@@ -347,9 +430,10 @@ class SegmentIndex:
         for posting, key in zip(postings, keys):
             numbers = posting.get(key)
             if numbers is None:
-                posting[key] = array("l", (number,))
+                posting[key] = array("q", (number,))
             else:
                 numbers.append(number)
+        self._letters.add(text)
 
     @staticmethod
     @lru_cache(maxsize=4096)
@@ -393,7 +477,13 @@ class SegmentIndex:
             else:
                 lists += [postings[pair].get(text[start:end] + text[start2:end2], ())
                           for pair, start, end, start2, end2 in looks]
-        numbers = list(set().union(*lists))
+        if sum(map(len, lists)) < _FILTER_FROM:
+            numbers = sorted(set().union(*lists))
+        else:
+            # many texts share a segment (a legal form fills one): those whose letter counts
+            # differ by more than two per edit are left out in one numpy call
+            found = _numbers(lists)
+            numbers = _within(found, self._letters.distance(text, found), 2 * edits)
         if len(numbers) < _BATCH_FROM:
             hits = [(OSA.distance(text, self.texts[n], score_cutoff=edits), n) for n in numbers]
         else:
@@ -401,10 +491,10 @@ class SegmentIndex:
             # round trip per text
             rows = process.extract(text, itemgetter(*numbers)(self.texts),
                                    scorer=OSA.distance, score_cutoff=edits, limit=None)
-            hits = [(distance, numbers[index]) for _, distance, index in rows]
-        # in the order the texts were added, only the hits sorted
-        return [(self.texts[n], self.values[n], distance)
-                for distance, n in sorted(hits, key=lambda hit: hit[1]) if distance <= edits]
+            hits = sorted(((distance, numbers[index]) for _, distance, index in rows),
+                          key=lambda hit: hit[1])
+        return [(self.texts[n], self.values[n], distance) for distance, n in hits
+                if distance <= edits]
 
 
 class CompactIndex:
