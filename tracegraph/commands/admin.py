@@ -38,8 +38,8 @@ def stats_command(fmt: str, graph) -> None:
 def reset_command(yes: bool, graph) -> None:
     """Delete every node and relationship of the graph (the schema stays).
 
-    The server deletes in transactions of 10,000 nodes, so a graph of millions needs no
-    more memory than a small one.
+    The server deletes in transactions of 10,000 relationships, then of 10,000 nodes, so a
+    graph of millions needs no more memory than a small one.
 
     \b
     Example:
