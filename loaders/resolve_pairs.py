@@ -219,13 +219,14 @@ def _grams(text: str) -> set[str]:
 LETTER_BINS = 32
 
 
-def _letter_counts(text: str) -> np.ndarray:
-    if text.isascii():  # name keys: one byte a letter
-        codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8) % LETTER_BINS
-    else:
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) % LETTER_BINS
-    counts = np.bincount(codes, minlength=LETTER_BINS)
-    return np.minimum(counts, 255) if len(text) > 255 else counts
+def _letter_counts(texts: list[str]) -> np.ndarray:
+    """Letter counts of texts, one row each (int64, not capped)."""
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32) % LETTER_BINS
+    if len(texts) == 1:
+        return np.bincount(codes, minlength=LETTER_BINS)[np.newaxis]
+    rows = np.repeat(np.arange(len(texts)), [len(text) for text in texts])
+    counts = np.bincount(rows * LETTER_BINS + codes, minlength=len(texts) * LETTER_BINS)
+    return counts.reshape(len(texts), LETTER_BINS)
 
 
 class LetterCounts:
@@ -249,22 +250,39 @@ class LetterCounts:
 
     def __init__(self) -> None:
         self._counts = np.zeros((64, LETTER_BINS), dtype=np.uint8)
-        self.lengths = np.zeros(64, dtype=np.int64)
+        self._lengths = np.zeros(64, dtype=np.int64)
         self._size = 0
+        # texts added since the last search, counted together when one needs them: most
+        # searches compare too few candidates to need any
+        self._pending: list[str] = []
 
     def add(self, text: str) -> None:
         """Count the letters of the next text (numbered as added, from 0)."""
-        if self._size == len(self._counts):
-            self._counts = np.concatenate([self._counts, np.zeros_like(self._counts)])
-            self.lengths = np.concatenate([self.lengths, np.zeros_like(self.lengths)])
-        self._counts[self._size] = _letter_counts(text)
-        self.lengths[self._size] = len(text)
-        self._size += 1
+        self._pending.append(text)
+
+    def _count_pending(self) -> None:
+        texts, self._pending = self._pending, []
+        end = self._size + len(texts)
+        if end > len(self._counts):
+            grown = max(end, 2 * len(self._counts))
+            self._counts = np.resize(self._counts, (grown, LETTER_BINS))
+            self._lengths = np.resize(self._lengths, grown)
+        self._counts[self._size:end] = np.minimum(_letter_counts(texts), 255)
+        self._lengths[self._size:end] = [len(text) for text in texts]
+        self._size = end
+
+    def lengths(self, numbers: np.ndarray) -> np.ndarray:
+        """The lengths of the texts numbered in ``numbers``."""
+        if self._pending:
+            self._count_pending()
+        return self._lengths[numbers]
 
     def distance(self, text: str, numbers: np.ndarray) -> np.ndarray:
         """The bound for ``text`` and each text numbered in ``numbers``."""
+        if self._pending:
+            self._count_pending()
         # uint8 counts less int64 ones: int64 differences
-        return np.abs(self._counts[numbers] - _letter_counts(text)).sum(axis=1)
+        return np.abs(self._counts[numbers] - _letter_counts([text])).sum(axis=1)
 
 
 def _numbers(postings: list[Any]) -> np.ndarray:
@@ -335,9 +353,11 @@ class GramIndex:
     def __len__(self) -> int:
         return len(self.texts)
 
-    def near(self, text: str, grams: int = SEARCH_GRAMS) -> np.ndarray:
-        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``, in
-        no particular order, as many times as they share one."""
+    def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
+        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``."""
+        return sorted(set().union(*self._near_postings(text, grams)))
+
+    def _near_postings(self, text: str, grams: int = SEARCH_GRAMS) -> list[Any]:
         postings = self._postings
         ranked = sorted(_grams(text), key=lambda g: len(postings.get(g, ())))
         lists = []
@@ -346,20 +366,19 @@ class GramIndex:
             if len(posting) > MAX_POSTING:
                 break
             lists.append(posting)
-        return _numbers(lists)
+        return lists
 
     def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
         """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
         least ``cutoff`` (0..100)."""
-        found = self.near(text)
-        if not len(found):
-            return []
-        # ratio = 100 * (1 - Indel / total length): texts whose letter counts alone put them
-        # under the cutoff are left out before rapidfuzz compares the rest
-        if len(found) < _FILTER_FROM:
-            numbers = sorted(set(found.tolist()))
+        lists = self._near_postings(text)
+        if sum(map(len, lists)) < _FILTER_FROM:
+            numbers = sorted(set().union(*lists))
         else:
-            slack = (100.0 - cutoff) / 100.0 * (len(text) + self._letters.lengths[found]) + 1e-6
+            # ratio = 100 * (1 - Indel / total length): texts whose letter counts alone put
+            # them under the cutoff are left out before rapidfuzz compares the rest
+            found = _numbers(lists)
+            slack = (100.0 - cutoff) / 100.0 * (len(text) + self._letters.lengths(found)) + 1e-6
             numbers = _within(found, self._letters.distance(text, found), slack)
         if not numbers:
             return []

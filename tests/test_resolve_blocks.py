@@ -53,7 +53,7 @@ def test_gram_best_breaks_ties_by_the_order_texts_were_added(seed):
         index.add(text, number)
     ties = 0
     for query in _texts(seed + 100, 200, alphabet="abcd"):
-        numbers = sorted(set(index.near(query).tolist()))
+        numbers = index.near(query)
         hits = process.extract(query, [texts[n] for n in numbers], scorer=fuzz.ratio,
                                score_cutoff=50, limit=3)
         assert index.best(query, cutoff=50, limit=3) == [numbers[i] for _, _, i in hits]
