@@ -7,6 +7,7 @@ names the kind of enterprise (НПО / НПП).
 
 from __future__ import annotations
 
+import heapq
 import re
 from array import array
 from collections import Counter
@@ -15,7 +16,6 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -214,97 +214,6 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + GRAM] for i in range(max(1, len(text) - GRAM + 1))}
 
 
-#: Bins of :class:`LetterCounts`: a character counts in bin ``ord(c) % LETTER_BINS`` (the Latin
-#: letters of name keys each in a bin of their own).
-LETTER_BINS = 32
-
-
-def _letter_counts(texts: list[str]) -> np.ndarray:
-    """Letter counts of texts, one row each (int64, not capped)."""
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32) % LETTER_BINS
-    if len(texts) == 1:
-        return np.bincount(codes, minlength=LETTER_BINS)[np.newaxis]
-    rows = np.repeat(np.arange(len(texts)), [len(text) for text in texts])
-    counts = np.bincount(rows * LETTER_BINS + codes, minlength=len(texts) * LETTER_BINS)
-    return counts.reshape(len(texts), LETTER_BINS)
-
-
-class LetterCounts:
-    """How many times each letter occurs in each indexed text: a bound on edit distances
-    worked out for hundreds of texts in one numpy call, so that only the few texts it cannot
-    rule out are compared letter by letter.
-
-    Letters one text has more of than the other need an edit each: the sum of the differences
-    of the counts (``distance``) is at most the Indel distance, and at most twice the number
-    of OSA edits (a substitution changes two counts, a swap none). Counts are kept in bins
-    (:data:`LETTER_BINS`) and capped at 255, which only lowers the sum: the bound holds.
-
-    Examples
-    --------
-    >>> counts = LetterCounts()
-    >>> for text in ("radiokom", "radiokon", "elektronika"):
-    ...     counts.add(text)
-    >>> counts.distance("radikom", np.array([0, 1, 2])).tolist()
-    [1, 3, 8]
-    """
-
-    def __init__(self) -> None:
-        self._counts = np.zeros((64, LETTER_BINS), dtype=np.uint8)
-        self._lengths = np.zeros(64, dtype=np.int64)
-        self._size = 0
-        # texts added since the last search, counted together when one needs them: most
-        # searches compare too few candidates to need any
-        self._pending: list[str] = []
-
-    def add(self, text: str) -> None:
-        """Count the letters of the next text (numbered as added, from 0)."""
-        self._pending.append(text)
-
-    def _count_pending(self) -> None:
-        texts, self._pending = self._pending, []
-        end = self._size + len(texts)
-        if end > len(self._counts):
-            grown = max(end, 2 * len(self._counts))
-            self._counts = np.resize(self._counts, (grown, LETTER_BINS))
-            self._lengths = np.resize(self._lengths, grown)
-        self._counts[self._size:end] = np.minimum(_letter_counts(texts), 255)
-        self._lengths[self._size:end] = [len(text) for text in texts]
-        self._size = end
-
-    def lengths(self, numbers: np.ndarray) -> np.ndarray:
-        """The lengths of the texts numbered in ``numbers``."""
-        if self._pending:
-            self._count_pending()
-        return self._lengths[numbers]
-
-    def distance(self, text: str, numbers: np.ndarray) -> np.ndarray:
-        """The bound for ``text`` and each text numbered in ``numbers``."""
-        if self._pending:
-            self._count_pending()
-        # uint8 counts less int64 ones: int64 differences
-        return np.abs(self._counts[numbers] - _letter_counts([text])).sum(axis=1)
-
-
-def _numbers(postings: list[Any]) -> np.ndarray:
-    """The numbers of a list of postings (arrays, or empty tuples), in one array; a number in
-    several postings is there as many times."""
-    arrays = [np.frombuffer(posting, dtype=np.int64) for posting in postings if posting]
-    if len(arrays) == 1:
-        return arrays[0]
-    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
-
-
-#: Candidates (counted with repeats) from which the letter counts are compared before the
-#: distances: under it the numpy calls cost more than the distances they would spare.
-_FILTER_FROM = 64
-
-
-def _within(numbers: np.ndarray, bounds: np.ndarray, slack: Any) -> list[int]:
-    """The numbers whose bound is at most the slack, sorted, once each: the bound is worked
-    out for a number as often as postings hold it, which costs less than a union first."""
-    return sorted(set(numbers[bounds <= slack].tolist()))
-
-
 #: Trigrams of a query whose postings are read, the rarest first, for near names to review;
 #: a trigram held by more than MAX_POSTING texts is no block (it is in every other name).
 SEARCH_GRAMS, MAX_POSTING = 6, 250
@@ -334,19 +243,17 @@ class GramIndex:
         # reads hundreds of them, and int objects scattered over a large heap each cost a
         # cache miss (a tenth of the resolver's time at 100k names)
         self._postings: dict[str, array[int]] = {}
-        self._letters = LetterCounts()
 
     def add(self, text: str, value: Any) -> None:
         """Index ``text``, standing for ``value``."""
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
-        self._letters.add(text)
         postings = self._postings
         for gram in _grams(text):
             posting = postings.get(gram)
             if posting is None:
-                postings[gram] = array("q", (number,))
+                postings[gram] = array("l", (number,))
             else:
                 posting.append(number)
 
@@ -354,10 +261,8 @@ class GramIndex:
         return len(self.texts)
 
     def near(self, text: str, grams: int = SEARCH_GRAMS) -> list[int]:
-        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``."""
-        return sorted(set().union(*self._near_postings(text, grams)))
-
-    def _near_postings(self, text: str, grams: int = SEARCH_GRAMS) -> list[Any]:
+        """Numbers of the texts sharing one of the ``grams`` rarest trigrams of ``text``, in
+        no particular order (sorting them took as long as finding them)."""
         postings = self._postings
         ranked = sorted(_grams(text), key=lambda g: len(postings.get(g, ())))
         lists = []
@@ -366,28 +271,22 @@ class GramIndex:
             if len(posting) > MAX_POSTING:
                 break
             lists.append(posting)
-        return lists
+        return list(set().union(*lists))
 
     def best(self, text: str, cutoff: float, limit: int) -> list[Any]:
         """Values of the ``limit`` texts near ``text`` with the highest rapidfuzz ratio, at
         least ``cutoff`` (0..100)."""
-        lists = self._near_postings(text)
-        if sum(map(len, lists)) < _FILTER_FROM:
-            numbers = sorted(set().union(*lists))
-        else:
-            # ratio = 100 * (1 - Indel / total length): texts whose letter counts alone put
-            # them under the cutoff are left out before rapidfuzz compares the rest
-            found = _numbers(lists)
-            slack = (100.0 - cutoff) / 100.0 * (len(text) + self._letters.lengths(found)) + 1e-6
-            numbers = _within(found, self._letters.distance(text, found), slack)
+        numbers = self.near(text)
         if not numbers:
             return []
         # itemgetter fetches the texts in C; one number gives the text, not a tuple
         texts = itemgetter(*numbers)(self.texts) if len(numbers) > 1 else \
             (self.texts[numbers[0]],)
-        # in number order, so that ties go to the text added first
         hits = process.extract(text, texts, scorer=fuzz.ratio, score_cutoff=cutoff,
-                               limit=limit)
+                               limit=None)
+        # ties go to the lower number, as they would in a call with ``limit`` on the texts in
+        # number order: the same names in every run
+        hits = heapq.nsmallest(limit, hits, key=lambda hit: (-hit[1], numbers[hit[2]]))
         return [self.values[numbers[index]] for _, _, index in hits]
 
 
@@ -426,7 +325,6 @@ class SegmentIndex:
         # fills those). Keyed by the strings alone, not by tuples: no tuple made per look-up,
         # and none kept per entry. Numbers in arrays, as in GramIndex.
         self._by_length: dict[int, list[dict[str, array[int]]]] = {}
-        self._letters = LetterCounts()
 
     @staticmethod
     @lru_cache(maxsize=1024)
@@ -449,10 +347,9 @@ class SegmentIndex:
         for posting, key in zip(postings, keys):
             numbers = posting.get(key)
             if numbers is None:
-                posting[key] = array("q", (number,))
+                posting[key] = array("l", (number,))
             else:
                 numbers.append(number)
-        self._letters.add(text)
 
     @staticmethod
     @lru_cache(maxsize=4096)
@@ -496,13 +393,7 @@ class SegmentIndex:
             else:
                 lists += [postings[pair].get(text[start:end] + text[start2:end2], ())
                           for pair, start, end, start2, end2 in looks]
-        if sum(map(len, lists)) < _FILTER_FROM:
-            numbers = sorted(set().union(*lists))
-        else:
-            # many texts share a segment (a legal form fills one): those whose letter counts
-            # differ by more than two per edit are left out in one numpy call
-            found = _numbers(lists)
-            numbers = _within(found, self._letters.distance(text, found), 2 * edits)
+        numbers = list(set().union(*lists))
         if len(numbers) < _BATCH_FROM:
             hits = [(OSA.distance(text, self.texts[n], score_cutoff=edits), n) for n in numbers]
         else:
@@ -510,10 +401,10 @@ class SegmentIndex:
             # round trip per text
             rows = process.extract(text, itemgetter(*numbers)(self.texts),
                                    scorer=OSA.distance, score_cutoff=edits, limit=None)
-            hits = sorted(((distance, numbers[index]) for _, distance, index in rows),
-                          key=lambda hit: hit[1])
-        return [(self.texts[n], self.values[n], distance) for distance, n in hits
-                if distance <= edits]
+            hits = [(distance, numbers[index]) for _, distance, index in rows]
+        # in the order the texts were added, only the hits sorted
+        return [(self.texts[n], self.values[n], distance)
+                for distance, n in sorted(hits, key=lambda hit: hit[1]) if distance <= edits]
 
 
 class CompactIndex:
