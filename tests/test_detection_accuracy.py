@@ -136,18 +136,26 @@ def _expected_reason(chain: dict, links) -> str:
 PATTERNS = ("split", "consolidation", "cover_heading", "unit_switch", "no_quantity")
 
 
-@pytest.mark.parametrize("kind", PATTERNS)
-def test_every_planted_pattern_is_found_with_its_reason(world, kind):
-    """Recall 1.0 per pattern: every link of the chain in one chain at or above the minimum
-    score, whose reasons name the pattern."""
-    truth, chains = world["truth"], world["chains"]
-    canon = _same_shipment(truth)
+def _found_chains(world) -> tuple[dict, dict, dict, set]:
+    """``canon`` (record id -> the kept one of its mirrors), ``chain_of`` (canonical link ->
+    chain id), ``reasons`` (chain id -> reasons) and the ids of the strong chains."""
+    chains = world["chains"]
+    canon = _same_shipment(world["truth"])
     links = chains.links
     chain_of = {(canon.get(a, a), canon.get(b, b)): c
                 for a, b, c in zip(links["in_record_id"], links["out_record_id"],
                                    links["chain_id"])}
     reasons = dict(zip(chains.chains["chain_id"], chains.chains["reasons"]))
-    strong = set(world["strong"]["chain_id"])
+    return canon, chain_of, reasons, set(world["strong"]["chain_id"])
+
+
+@pytest.mark.parametrize("kind", PATTERNS)
+def test_every_planted_pattern_is_found_with_its_reason(world, kind):
+    """Recall 1.0 per pattern: every link of the chain in one chain at or above the minimum
+    score, whose reasons name the pattern."""
+    truth, chains = world["truth"], world["chains"]
+    canon, chain_of, reasons, strong = _found_chains(world)
+    links = chains.links
     planted = [c for c in truth["chains"] if c["kind"] == kind]
     assert len(planted) >= 2
     missed = []
@@ -177,20 +185,14 @@ def test_cover_chains_by_the_parts_route_are_found_with_their_reason(world):
     """Cover-heading chains whose pair no table row and no HS4 joins: CHPL goods declared as
     a parts subheading of their own chapter. Every seed plants them (in each chapter it can),
     and each is one strong chain carrying HS_MISMATCH with its two headings."""
-    truth, chains = world["truth"], world["chains"]
+    truth = world["truth"]
     table, parts = cover_headings(), parts_subheadings()
     routed = [c for c in truth["chains"] if c["kind"] == "cover_heading"
               and c["hs6"][:4] != c["hs6_out"][:4]
               and not any(c["hs6"].startswith(a) and c["hs6_out"].startswith(b)
                           for a, b in table)]
     assert len(routed) >= 2 and len({c["hs6"][:2] for c in routed}) >= 2
-    canon = _same_shipment(truth)
-    links = chains.links
-    chain_of = {(canon.get(a, a), canon.get(b, b)): c
-                for a, b, c in zip(links["in_record_id"], links["out_record_id"],
-                                   links["chain_id"])}
-    reasons = dict(zip(chains.chains["chain_id"], chains.chains["reasons"]))
-    strong = set(world["strong"]["chain_id"])
+    canon, chain_of, reasons, strong = _found_chains(world)
     for chain in routed:
         assert chpl_tier_hs2022(chain["hs6"])[0] is not None, chain["chain_id"]
         assert chain["hs6_out"] in parts and chain["hs6_out"][:2] == chain["hs6"][:2]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import networkx as nx
 import pandas as pd
 
-from graph.connection import Graph, write_refused
+from graph.connection import Graph, QueryFailed, write_refused
 from graph.read import projection, read_frames, records_start
 from graph.store import GraphWriter
 from queries.chains import ChainResult, find_chains
@@ -60,7 +60,7 @@ def _store(graph: Graph, write: Callable[[GraphWriter], None], notice: Notice | 
     raised."""
     try:
         write(GraphWriter(graph))
-    except Exception as error:
+    except QueryFailed as error:
         if notice is None or not write_refused(error):
             raise
         notice(f"findings not stored in the graph (it refused the write): {error}")
