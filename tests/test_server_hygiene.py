@@ -112,18 +112,31 @@ def _process_started(pid: int) -> str:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
 
 
+def _spawned(argv: list[str]) -> subprocess.Popen:
+    """``argv`` started, returned once /proc shows its own command line: right after the fork
+    the child can still show its parent's command line or an empty one."""
+    process = subprocess.Popen(argv)
+    cmdline = Path(f"/proc/{process.pid}/cmdline")
+    for _ in range(500):
+        if cmdline.read_bytes().split(b"\0")[:len(argv)] == [a.encode() for a in argv]:
+            return process
+        threading.Event().wait(0.01)
+    process.kill()
+    raise AssertionError(f"{argv[0]} did not show its command line within 5 s")
+
+
 def _lookalike(config: server.ServerConfig) -> subprocess.Popen:
     """A process whose command line names Neo4j's main class and our configuration: only
     its start time tells it from the server tracegraph launched."""
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)",
-                             MAIN_CLASS, f"--config-dir={config.conf_dir}"])
+    return _spawned([sys.executable, "-c", "import time; time.sleep(60)",
+                     MAIN_CLASS, f"--config-dir={config.conf_dir}"])
 
 
 def test_stop_leaves_alone_a_pid_that_is_not_our_server(tmp_path):
     home = tmp_path / "home"
     config = server.ServerConfig(home=home, cache=tmp_path / "cache")
     config.run_dir.mkdir(parents=True)
-    unrelated = subprocess.Popen(["sleep", "60"])
+    unrelated = _spawned(["sleep", "60"])
     lookalike = _lookalike(config)
     try:
         config.pid_file.write_text(str(unrelated.pid))
