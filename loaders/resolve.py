@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,18 +83,26 @@ __all__ = [
 _FUZZY_LIMIT = 5  # near names to review looked at per missed name
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entity:
     entity_id: str
     country: str
     name: str | None
     in_registry: bool = False
-    identifiers: set[str] = field(default_factory=set)
+    # no set of its own until there is something in it: the garbage collector walks every
+    # set on each of its passes, and most trade companies have no identifier nor registry key
+    identifiers: AbstractSet[str] = frozenset()
     names: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)
     # the keys of the names the registry gives (name, Latin name, aliases): stronger evidence
     # than the keys of trade spellings attached by identifier, which may hold a slip
-    registry_keys: set[str] = field(default_factory=set)
+    registry_keys: AbstractSet[str] = frozenset()
+
+    def add_identifier(self, number: str) -> None:
+        self.identifiers = self.identifiers | {number}
+
+    def add_registry_key(self, key: str) -> None:
+        self.registry_keys = self.registry_keys | {key}
 
 
 class Resolver(EarlierLoads):
@@ -156,18 +164,21 @@ class Resolver(EarlierLoads):
         self.candidate_threshold = candidate_threshold
         self._entities: dict[str, _Entity] = {}
         self._by_id: dict[tuple[str, str], str] = {}
-        self._by_key: dict[tuple[str, str], list[str]] = {}
-        self._by_joined: dict[tuple[str, str], list[str]] = {}
+        # tuples rather than lists and sets here: the collector stops tracking a tuple of
+        # strings, where it walks every list and set on each pass
+        self._by_key: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._by_joined: dict[tuple[str, str], tuple[str, ...]] = {}
         # per country, the fuzzy search space in blocks (anchor keys, their Latin spellings,
         # compact names); per (country, key), the latin_key spellings behind it, for typos
         self._blocks: dict[str, NameBlocks] = {}
-        self._latin: dict[tuple[str, str], set[str]] = {}
+        self._latin: dict[tuple[str, str], tuple[str, ...]] = {}
         # per (country, name key without its opening place), the companies and their places
         self._by_rest: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._cache: dict[tuple[Any, Any, Any], str | None] = {}
         # name-only companies a numbered one took over: gone id -> kept id (see _absorb)
         self._absorbed: dict[str, str] = {}
-        self._candidates: dict[frozenset[str], tuple[str, str, float, str]] = {}
+        # per pair of ids (sorted), the first reason given
+        self._candidates: dict[tuple[str, str], tuple[str, str, float, str]] = {}
         self._problems: dict[tuple[str, str, str], dict[str, Any]] = {}
         # people: officers, owners and listed persons, a matcher of their own
         self._persons = PersonResolver()
@@ -232,13 +243,13 @@ class Resolver(EarlierLoads):
             if owner != entity_id:
                 self._problem(code, number, entity.name, "identifier_shared", entity_id)
                 continue
-            entity.identifiers.add(number)
+            entity.add_identifier(number)
         own = {name_key(name), name_key(name_latin)}
         for variant in (name, name_latin, *_split_aliases(aliases)):
             key = self._add_name(entity, variant)
             if key is None:
                 continue
-            entity.registry_keys.add(key)
+            entity.add_registry_key(key)
             holders = self._by_key[(code, key)]
             others = [h for h in holders if h != entity_id]
             if len(others) == 1 and self._takes_over(entity, self._entities[others[0]], key):
@@ -390,8 +401,9 @@ class Resolver(EarlierLoads):
             return None
         passed: dict[str, int] = {}
         latin = latin_key(name)
+        joined = key.replace(" ", "")
         for text in _compact_forms(name):
-            for owner, (edits, spellings) in blocks.compact.search(text).items():
+            for owner, (edits, spellings) in blocks.compact.search(text, joined).items():
                 owner = self._entities[owner].entity_id  # the one that took it over, if any
                 if any(compact_match_ok(key, their_key, edits, text, their, latin, their_latin)
                        for their, (their_key, their_latin) in spellings):
@@ -496,7 +508,7 @@ class Resolver(EarlierLoads):
         if ident and not self._contradicts(entity, ident):
             owner = self._by_id.setdefault((entity.country, ident), entity.entity_id)
             if owner == entity.entity_id:
-                entity.identifiers.add(ident)
+                entity.add_identifier(ident)
         return entity
 
     def _add_name(self, entity: _Entity, name: Any, anchor: bool = True,
@@ -515,17 +527,18 @@ class Resolver(EarlierLoads):
             return None
         if anchor:
             latin = latin_key(name)
-            if latin:
-                self._latin.setdefault((entity.country, key), set()).add(latin)
+            spellings = self._latin.get((entity.country, key), ())
+            if latin and latin not in spellings:
+                self._latin[(entity.country, key)] = spellings + (latin,)
             self._blocks.setdefault(entity.country, NameBlocks()).add(
                 key, latin, entity.entity_id, _compact_forms(name))
         if key in entity.keys:
             return key
         entity.keys.add(key)
         for index, index_key in ((self._by_key, key), (self._by_joined, key.replace(" ", ""))):
-            holders = index.setdefault((entity.country, index_key), [])
+            holders = index.get((entity.country, index_key), ())
             if entity.entity_id not in holders:
-                holders.append(entity.entity_id)
+                index[(entity.country, index_key)] = holders + (entity.entity_id,)
         split = split_place(name, entity.country)
         if split is not None:
             place, rest = split
@@ -557,8 +570,8 @@ class Resolver(EarlierLoads):
             len(known) == len(ident) for known in entity.identifiers)
 
     def _candidate(self, entity_id: str, other_id: str, score: float, method: str) -> None:
-        pair = frozenset((entity_id, other_id))
-        if len(pair) == 2 and pair not in self._candidates:
+        pair = (entity_id, other_id) if entity_id < other_id else (other_id, entity_id)
+        if entity_id != other_id and pair not in self._candidates:
             self._candidates[pair] = (entity_id, other_id, round(float(score), 3), method)
 
     def _problem(self, code: str, ident: str, name: str | None, reason: str,

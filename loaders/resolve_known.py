@@ -44,14 +44,14 @@ class EarlierLoads:
         numbers = [n for n in map(normalize_identifier, identifiers) if n]
         for number in numbers:
             if self._by_id.setdefault((code, number), entity_id) == entity_id:
-                entity.identifiers.add(number)
+                entity.add_identifier(number)
         entity.in_registry = entity.in_registry or bool(entity.identifiers)
         for position, variant in enumerate(names):
             key = self._add_name(entity, variant)
             # its own name, the one its list gave; the others may be other entries' aliases
             # that joined it, no proof that a namesake is this company
             if key is not None and entity.in_registry and position == 0:
-                entity.registry_keys.add(key)
+                entity.add_registry_key(key)
         return entity_id
 
     def add_names(self, entity_id: str, names: Iterable[Any]) -> None:
@@ -78,8 +78,8 @@ class EarlierLoads:
         for key in gone.keys:
             kept.keys.add(key)
             for index, index_key in ((self._by_key, key), (self._by_joined, key.replace(" ", ""))):
-                holders = index.get((gone.country, index_key), [])
-                index[(gone.country, index_key)] = list(dict.fromkeys(
+                holders = index.get((gone.country, index_key), ())
+                index[(gone.country, index_key)] = tuple(dict.fromkeys(
                     kept.entity_id if h == gone.entity_id else h for h in holders))
         for name in gone.names:
             split = split_place(name, gone.country)

@@ -13,6 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import combinations, combinations_with_replacement
 from operator import itemgetter
 from typing import Any
 
@@ -55,6 +56,8 @@ MIN_FUZZY_MERGE_LENGTH = 6
 #: Fuzzy merges allow this many edits (optimal string alignment: a transposition is one).
 MAX_TYPO_EDITS = 1
 _NUMBERS = re.compile(r"\d+")
+#: The numbers of the texts under one block key of an index: a tuple or an array.
+Posting = tuple[int, ...] | array
 
 
 def compare_keys(
@@ -214,6 +217,29 @@ def _grams(text: str) -> set[str]:
     return {text[i:i + GRAM] for i in range(max(1, len(text) - GRAM + 1))}
 
 
+#: Postings up to this many numbers are tuples, longer ones arrays (:func:`_post`).
+_TUPLE_POSTING = 8
+
+
+def _post(postings: dict[str, Posting], key: str, number: int) -> None:
+    """Add ``number`` to the posting of ``key``.
+
+    Most postings hold one or two numbers (a segment or trigram of one name): those are
+    tuples of ints, which the garbage collector stops tracking once it has seen them. Longer
+    ones become arrays of machine integers rather than lists of int objects: a search reads
+    hundreds of numbers, and int objects scattered over a large heap each cost a cache miss.
+    Arrays are tracked like lists, and with one per segment of every name the collector's
+    passes over them took a seventh of the resolver's time at 100k names."""
+    posting = postings.get(key)
+    if posting is None:
+        postings[key] = (number,)
+    elif type(posting) is tuple:
+        postings[key] = posting + (number,) if len(posting) < _TUPLE_POSTING else \
+            array("l", (*posting, number))
+    else:
+        posting.append(number)
+
+
 #: Trigrams of a query whose postings are read, the rarest first, for near names to review;
 #: a trigram held by more than MAX_POSTING texts is no block (it is in every other name).
 SEARCH_GRAMS, MAX_POSTING = 6, 250
@@ -239,10 +265,7 @@ class GramIndex:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.values: list[Any] = []
-        # numbers in arrays of machine integers rather than lists of int objects: a search
-        # reads hundreds of them, and int objects scattered over a large heap each cost a
-        # cache miss (a tenth of the resolver's time at 100k names)
-        self._postings: dict[str, array[int]] = {}
+        self._postings: dict[str, Posting] = {}
 
     def add(self, text: str, value: Any) -> None:
         """Index ``text``, standing for ``value``."""
@@ -251,11 +274,7 @@ class GramIndex:
         self.values.append(value)
         postings = self._postings
         for gram in _grams(text):
-            posting = postings.get(gram)
-            if posting is None:
-                postings[gram] = array("l", (number,))
-            else:
-                posting.append(number)
+            _post(postings, gram, number)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -290,19 +309,39 @@ class GramIndex:
         return [self.values[numbers[index]] for _, _, index in hits]
 
 
-#: The pairs of segments a :class:`SegmentIndex` keeps together, and the number of texts
-#: from which a search computes their distances in one rapidfuzz call.
-_SEGMENT_PAIRS, _BATCH_FROM = ((0, 1), (0, 2), (1, 2)), 16
+#: Texts from which a search computes their distances in one rapidfuzz call.
+_BATCH_FROM = 16
+
+
+@lru_cache(maxsize=8)
+def _edit_placements(parts: int, edits: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Every way of placing up to ``edits`` edits in ``parts`` segments: (segment, shift)
+    per edit, the shift being what the edit adds to the length (insertion +1, substitution
+    0, deletion -1)."""
+    kinds = [(part, shift) for part in range(parts) for shift in (-1, 0, 1)]
+    return tuple(placed for count in range(edits + 1)
+                 for placed in combinations_with_replacement(kinds, count))
 
 
 class SegmentIndex:
-    """Texts cut in three segments by position, for finding every text within two edits of a
-    query (the segment filter of Pass-Join, Li et al. 2011): two edits leave one of the three
-    segments whole, shifted by at most two places. A query looks up its substrings at those
-    places among texts of lengths within two of its own, 75 dictionary look-ups at most,
-    whatever the number of texts; only the texts found are compared letter by letter. One edit
-    leaves two segments whole: those searches look up the pairs of segments kept together
-    (27 look-ups at most), whose lists stay short where single segments are common.
+    """Texts cut in segments by position, for finding every text within one or two edits of
+    a query: the segment filter of Pass-Join (Li, Deng, Wang and Feng, VLDB 2011), with two
+    segments looked up together. Only the texts a search finds through their segments are
+    compared letter by letter, so its cost does not grow with the number of texts, as a scan
+    of them all does.
+
+    An index searched within ``max_edits`` edits cuts its texts in ``max_edits + 2``
+    segments and keeps them under every pair of segments, joined: within the edits at least
+    two segments are whole. A search looks up, for each way the edits can fall, the first two
+    whole segments where they then stand in the query (moved by the insertions less the
+    deletions before each): 9 look-ups within one edit, 46 within two, over the text lengths
+    within the edits of the query's. A pair of segments is rarer than one: where one segment
+    is common to many texts (a first word, a legal form) its pairs still tell them apart.
+
+    Every text within the edits by Levenshtein distance (insertions, deletions,
+    substitutions) is found. Distances are optimal string alignment, where two letters
+    swapped are one edit; a swap is found when both letters are in one segment, and may be
+    missed when it straddles a cut (it changes two segments).
 
     Examples
     --------
@@ -315,82 +354,80 @@ class SegmentIndex:
     0
     """
 
-    def __init__(self) -> None:
+    def __init__(self, max_edits: int = 2) -> None:
+        if max_edits not in (0, 1, 2):
+            raise ValueError(f"a SegmentIndex finds texts within 0 to 2 edits, not {max_edits}")
+        self.max_edits = max_edits
+        self._parts = max(max_edits, 1) + 2
         self.texts: list[str] = []
         self.values: list[Any] = []
-        # per text length, six postings: texts by each of their three segments, then by each
-        # pair of segments together (_SEGMENT_PAIRS, the two joined: within one length both
-        # have fixed lengths). A search within one edit reads the short lists of pairs
-        # instead of intersecting the long ones of single segments (a common first word
-        # fills those). Keyed by the strings alone, not by tuples: no tuple made per look-up,
-        # and none kept per entry. Numbers in arrays, as in GramIndex.
-        self._by_length: dict[int, list[dict[str, array[int]]]] = {}
+        # per text length, one posting per pair of segments: texts by the two joined (within
+        # one length both have fixed lengths). Keyed by the strings alone, not by tuples: no
+        # tuple made per look-up, and none kept per entry. Numbers as in GramIndex
+        # (:func:`_post`).
+        self._by_length: dict[int, list[dict[str, Posting]]] = {}
 
     @staticmethod
     @lru_cache(maxsize=1024)
-    def _bounds(length: int) -> tuple[tuple[int, int], ...]:
-        cuts = [0, length // 3, 2 * length // 3, length]
-        return tuple((cuts[i], cuts[i + 1]) for i in range(3))
+    def _bounds(length: int, parts: int) -> tuple[tuple[int, int], ...]:
+        cuts = [length * i // parts for i in range(parts + 1)]
+        return tuple((cuts[i], cuts[i + 1]) for i in range(parts))
 
     def add(self, text: str, value: Any) -> None:
         """Index ``text``, standing for ``value``."""
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
-        length = len(text)
+        length, parts = len(text), self._parts
+        pairs = list(combinations(range(parts), 2))
         postings = self._by_length.get(length)
         if postings is None:
-            postings = self._by_length[length] = [{} for _ in range(3 + len(_SEGMENT_PAIRS))]
-        segments = [text[start:end] for start, end in self._bounds(length)]
-        keys = segments + [segments[first] + segments[second]
-                           for first, second in _SEGMENT_PAIRS]
-        for posting, key in zip(postings, keys):
-            numbers = posting.get(key)
-            if numbers is None:
-                posting[key] = array("l", (number,))
-            else:
-                numbers.append(number)
+            postings = self._by_length[length] = [{} for _ in pairs]
+        segments = [text[start:end] for start, end in self._bounds(length, parts)]
+        for posting, (first, second) in zip(postings, pairs):
+            _post(posting, segments[first] + segments[second], number)
 
     @staticmethod
     @lru_cache(maxsize=4096)
-    def _plan(size: int, edits: int) -> tuple[tuple[int, tuple[tuple[int, ...], ...]], ...]:
-        """The look-ups of a search within ``edits`` for a text of ``size`` characters, per
-        length of the texts to look at: (part, start, end) of one segment, or within one edit
-        (3 + pair, start, end, start, end) of two, the postings of texts of that length and
-        the query's slices to match, joined."""
-        plan: list[tuple[int, tuple[tuple[int, ...], ...]]] = []
+    def _plan(size: int, edits: int, parts: int
+              ) -> tuple[tuple[int, tuple[tuple[int, int, int, int, int], ...]], ...]:
+        """The look-ups of a search within ``edits`` for a text of ``size`` characters in an
+        index of texts cut in ``parts`` segments, per length of the texts to look at:
+        (pair, start, end, start, end), the posting of a pair of segments and the query's two
+        slices to join (one slice and an empty one when the two meet)."""
+        pair_number = {pair: n for n, pair in enumerate(combinations(range(parts), 2))}
+        plan = []
         for length in range(max(1, size - edits), size + edits + 1):
             delta = size - length
-            # edits before a segment move it by |shift|, those after make up the rest of the
-            # length difference: |shift| + |delta - shift| edits at least
-            shifts = [d for d in range(-edits, edits + 1) if abs(d) + abs(delta - d) <= edits]
-            places = [[(start + d, end + d) for d in shifts if start + d >= 0 and end + d <= size]
-                      for start, end in SegmentIndex._bounds(length)]
-            if edits == 2:
-                plan.append((length, tuple((part, *place) for part, pieces in enumerate(places)
-                                           for place in pieces)))
-                continue
-            # one edit leaves two of the three segments whole; two that meet in the query are
-            # one slice of it (the second slice empty)
-            plan.append((length, tuple(
-                (3 + pair, a[0], b[1], 0, 0) if a[1] == b[0] else (3 + pair, *a, *b)
-                for pair, (first, second) in enumerate(_SEGMENT_PAIRS)
-                for a in places[first] for b in places[second])))
+            bounds = SegmentIndex._bounds(length, parts)
+            looks: dict[tuple[int, int, int, int, int], None] = {}
+            for placed in _edit_placements(parts, edits):
+                if sum(shift for _, shift in placed) != delta:
+                    continue
+                damaged = {part for part, _ in placed}
+                whole = [part for part in range(parts) if part not in damaged][:2]
+                if len(whole) < 2:
+                    continue
+                # a whole segment stands moved by the shifts of the edits before it
+                (a0, a1), (b0, b1) = [
+                    (bounds[part][0] + moved, bounds[part][1] + moved)
+                    for part in whole
+                    for moved in (sum(shift for at, shift in placed if at < part),)]
+                if a0 < 0 or b1 > size:
+                    continue
+                looks[(pair_number[tuple(whole)], a0, b1, 0, 0) if a1 == b0 else
+                      (pair_number[tuple(whole)], a0, a1, b0, b1)] = None
+            plan.append((length, tuple(looks)))
         return tuple(plan)
 
     def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
-        """(text, value, edits) of the indexed texts within ``edits`` (at most 2) of ``text``
-        (optimal string alignment: a transposition is one edit)."""
-        edits = min(edits, 2)
+        """(text, value, edits) of the indexed texts within ``edits`` (at most ``max_edits``)
+        of ``text`` (optimal string alignment: a transposition is one edit)."""
+        edits = min(edits, self.max_edits)
         lists: list[Any] = []
-        for length, looks in self._plan(len(text), edits):
+        for length, looks in self._plan(len(text), edits, self._parts):
             postings = self._by_length.get(length)
-            if postings is None:
-                continue
-            if edits == 2:
-                lists += [postings[part].get(text[start:end], ())
-                          for part, start, end in looks]
-            else:
+            if postings is not None:
                 lists += [postings[pair].get(text[start:end] + text[start2:end2], ())
                           for pair, start, end, start2, end2 in looks]
         numbers = list(set().union(*lists))
@@ -408,36 +445,62 @@ class SegmentIndex:
 
 
 class CompactIndex:
-    """Compact names in a :class:`SegmentIndex`, searched within the edits their length
-    allows (:func:`compact_edits_allowed`), never by scanning a country.
+    """Compact names, searched within the edits their length allows
+    (:func:`compact_edits_allowed`), never by scanning a country.
+
+    Spellings within one edit come from a :class:`SegmentIndex` of the compact names. Two
+    edits are allowed in long names only, and :func:`compact_match_ok` then asks that the
+    name keys, spaces closed, be equal or one edit apart (a slip in the name, the other in
+    its legal form): those spellings are found through a :class:`SegmentIndex` of the
+    joined name keys, within one edit, and only they are compared with the query letter by
+    letter (9 look-ups where the compact names within two edits take 46).
 
     Examples
     --------
     >>> index = CompactIndex()
-    >>> index.add("shinwasystemscoltd", "a", "shinva sistems")
-    >>> index.add("shinwacomponentscoltd", "b", "shinva komponents")
-    >>> index.search("shinwasystemcoltd")
+    >>> index.add("shinwasystemscoltd", "a", "shinva sistems", "shinvasistems")
+    >>> index.add("shinwacomponentscoltd", "b", "shinva komponents", "shinvakomponents")
+    >>> index.search("shinwasystemcoltd", "shinvasistem")
     {'a': (1, [('shinwasystemscoltd', 'shinva sistems')])}
-    >>> index.search("nipponsystemscoltd")
+    >>> index.search("shinwasistemscoltdd", "shinvasistems")
+    {'a': (2, [('shinwasystemscoltd', 'shinva sistems')])}
+    >>> index.search("nipponsystemscoltd", "nipponsistems")
     {}
     """
 
     def __init__(self) -> None:
-        self._index = SegmentIndex()
-        self._seen: set[tuple[str, str]] = set()
+        self._index = SegmentIndex(max_edits=1)
+        self._by_joined = SegmentIndex(max_edits=1)
+        # per (owner, key), its compact spellings: tuples, which the collector leaves alone
+        self._spellings: dict[tuple[str, Any], tuple[str, ...]] = {}
 
-    def add(self, text: str, owner: str, key: Any) -> None:
-        """Index ``text`` (a compact name) as a spelling of ``owner`` with name key ``key``."""
-        if (text, owner) not in self._seen:
-            self._seen.add((text, owner))
+    def add(self, text: str, owner: str, key: Any, joined: str) -> None:
+        """Index ``text`` (a compact name) as a spelling of ``owner`` with name key ``key``
+        (opaque here, given back by :meth:`search`) whose letters and digits are
+        ``joined``."""
+        known = self._spellings.get((owner, key))
+        if known is None:
+            self._by_joined.add(joined, (owner, key))
+            known = ()
+        if text not in known:
+            self._spellings[(owner, key)] = known + (text,)
             self._index.add(text, (owner, key))
 
-    def search(self, text: str) -> dict[str, tuple[int, list[tuple[str, Any]]]]:
-        """Owners with a spelling within the allowed edits of ``text``: their fewest edits and
-        the (spelling, key) pairs that near."""
+    def search(self, text: str, joined: str) -> dict[str, tuple[int, list[tuple[str, Any]]]]:
+        """Owners with a spelling within the allowed edits of ``text``, a compact name whose
+        name key has the letters and digits ``joined``: their fewest edits and the
+        (spelling, key) pairs that near. Spellings two edits away are those whose keys are
+        within one of ``joined``."""
         k = compact_edits_allowed(len(text))
+        near = [(other, owner, key, edits)
+                for other, (owner, key), edits in self._index.search(text, min(k, 1))]
+        if k == 2:
+            for _, (owner, key), _ in self._by_joined.search(joined, 1):
+                near += [(other, owner, key, 2) for other in self._spellings[(owner, key)]
+                         if compact_edits_allowed(len(other)) == 2
+                         and OSA.distance(text, other, score_cutoff=2) == 2]
         found: dict[str, tuple[int, list[tuple[str, Any]]]] = {}
-        for other, (owner, key), edits in self._index.search(text, k):
+        for other, owner, key, edits in near:
             if edits > compact_edits_allowed(len(other)):
                 continue
             best, spellings = found.get(owner, (edits, []))
@@ -465,8 +528,8 @@ class NameBlocks:
 
     def __init__(self) -> None:
         self._sorted = GramIndex()
-        self._by_key = SegmentIndex()
-        self._latin = SegmentIndex()
+        self._by_key = SegmentIndex(max_edits=MAX_TYPO_EDITS)
+        self._latin = SegmentIndex(max_edits=MAX_TYPO_EDITS)
         self.compact = CompactIndex()
         self._keys: set[str] = set()
         self._spellings: set[tuple[str, str]] = set()
@@ -482,7 +545,7 @@ class NameBlocks:
             self._spellings.add((key, latin))
             self._latin.add(latin, key)
         for text in compacts:
-            self.compact.add(text, owner, (key, latin))
+            self.compact.add(text, owner, (key, latin), key.replace(" ", ""))
 
     def fuzzy_keys(self, key: str, latin: str | None, candidate_cutoff: float,
                    merge_cutoff: float, limit: int = 5) -> list[str]:
