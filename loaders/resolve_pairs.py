@@ -274,7 +274,9 @@ class GramIndex:
         self.values.append(value)
         postings = self._postings
         for gram in _grams(text):
-            _post(postings, gram, number)
+            # a posting past MAX_POSTING is no block and is never read: it stops growing
+            if len(postings.get(gram, ())) <= MAX_POSTING:
+                _post(postings, gram, number)
 
     def __len__(self) -> int:
         return len(self.texts)
