@@ -342,8 +342,9 @@ class SegmentIndex:
 
     Every text within the edits by Levenshtein distance (insertions, deletions,
     substitutions) is found. Distances are optimal string alignment, where two letters
-    swapped are one edit; a swap is found when both letters are in one segment, and may be
-    missed when it straddles a cut (it changes two segments).
+    swapped are one edit: a swap alone is always found (one that straddles a cut changes two
+    segments, so the query is also looked up with the letters at each cut swapped back);
+    a swap that straddles a cut and another edit elsewhere may be missed.
 
     Examples
     --------
@@ -422,6 +423,15 @@ class SegmentIndex:
             plan.append((length, tuple(looks)))
         return tuple(plan)
 
+    @staticmethod
+    @lru_cache(maxsize=1024)
+    def _swaps(size: int, parts: int) -> tuple[tuple[int, int], ...]:
+        """(cut, end) per cut between two segments of a text of ``size`` characters that
+        has a letter on each side, ``end`` the end of the first two segments."""
+        bounds = SegmentIndex._bounds(size, parts)
+        end = bounds[1][1]
+        return tuple((start, end) for start, _ in bounds[1:] if 0 < start < size)
+
     def search(self, text: str, edits: int) -> list[tuple[str, Any, int]]:
         """(text, value, edits) of the indexed texts within ``edits`` (at most ``max_edits``)
         of ``text`` (optimal string alignment: a transposition is one edit)."""
@@ -432,6 +442,13 @@ class SegmentIndex:
             if postings is not None:
                 lists += [postings[pair].get(text[start:end] + text[start2:end2], ())
                           for pair, start, end, start2, end2 in looks]
+        postings = self._by_length.get(len(text)) if edits else None
+        if postings is not None:
+            # two letters swapped across a cut change two segments: the query with them
+            # swapped back is the text, first two segments included
+            lists += [postings[0].get((text[:cut - 1] + text[cut] + text[cut - 1]
+                                       + text[cut + 1:])[:end], ())
+                      for cut, end in self._swaps(len(text), self._parts)]
         numbers = list(set().union(*lists))
         if len(numbers) < _BATCH_FROM:
             hits = [(OSA.distance(text, self.texts[n], score_cutoff=edits), n) for n in numbers]

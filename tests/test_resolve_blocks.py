@@ -48,9 +48,9 @@ def _near(texts: list[str], seed: int, count: int, alphabet: str) -> list[str]:
                                                    (5, "abcdef", 30)])
 def test_segment_search_finds_the_texts_within_the_edits_in_order(max_edits, edits, seed,
                                                                   alphabet, longest):
-    # every text within the edits by insertions, deletions and substitutions; a swap of two
-    # letters counts as one edit, but the segment filter finds it only when both letters are
-    # in one segment (a swap across a cut changes two segments)
+    # every text within the edits by insertions, deletions and substitutions, and every text
+    # one swap away; a swap of two letters counts as one edit, but with another edit the
+    # segment filter finds it only when both letters are in one segment
     texts = _texts(seed, 400, alphabet, longest)
     index = SegmentIndex(max_edits=max_edits)
     for number, text in enumerate(texts):
@@ -64,6 +64,9 @@ def test_segment_search_finds_the_texts_within_the_edits_in_order(max_edits, edi
         numbers = {n for _, n, _ in found}
         assert {n for n, text in enumerate(texts)
                 if Levenshtein.distance(query, text) <= edits} <= numbers, query
+        # and a swap alone, wherever it is
+        assert {n for n, text in enumerate(texts)
+                if OSA.distance(query, text) <= min(edits, 1)} <= numbers, query
         swaps += sum(1 for n in numbers if Levenshtein.distance(query, texts[n]) > edits)
     assert edits == 0 or swaps > 0
 
@@ -91,13 +94,15 @@ def _edited(text: str, rng: random.Random, count: int, alphabet: str) -> str:
     letters = list(text)
     for _ in range(count):
         at = rng.randrange(len(letters) + 1)
-        kind = rng.choice("isd")
+        kind = rng.choice("isdt")
         if kind == "i":
             letters.insert(at, rng.choice(alphabet))
         elif at < len(letters) and kind == "s":
             letters[at] = rng.choice(alphabet)
-        elif at < len(letters) and len(letters) > 1:
+        elif at < len(letters) and kind == "d" and len(letters) > 1:
             del letters[at]
+        elif at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
     return "".join(letters)
 
 
@@ -105,8 +110,7 @@ def _edited(text: str, rng: random.Random, count: int, alphabet: str) -> str:
 def test_compact_search_equals_a_scan_of_every_spelling(seed):
     # the reference: every spelling within the edits both lengths allow, those two edits away
     # only when the joined keys are at most one apart (what compact_match_ok accepts), the
-    # fewest edits per owner; slips made of insertions, deletions and substitutions, which
-    # the segment filters never miss
+    # fewest edits per owner; slips of every kind, swaps too
     rng = random.Random(seed)
     words = ["radio", "kom", "tehno", "servis", "shinwa", "sistem", "alfa", "prom", "kvant"]
     forms = ["coltd", "llc", "ooo", "generaltradingllc", "gmbh", ""]
@@ -131,7 +135,7 @@ def test_compact_search_equals_a_scan_of_every_spelling(seed):
         for other, owner, key in dict.fromkeys(spellings):
             edits = OSA.distance(text, other)
             if edits > min(allowed, compact_edits_allowed(len(other))) or \
-                    (edits == 2 and Levenshtein.distance(joined, key) > 1):
+                    (edits == 2 and OSA.distance(joined, key) > 1):
                 continue
             best, near = expected.get(owner, (edits, []))
             if edits < best:
