@@ -21,26 +21,27 @@ def _texts(seed: int, count: int, alphabet: str = "abc", longest: int = 12) -> l
     ]
 
 
+def _edited(text: str, rng: random.Random, count: int, alphabet: str) -> str:
+    letters = list(text)
+    for _ in range(count):
+        at = rng.randrange(len(letters) + 1)
+        kind = rng.choice("isdt")
+        if kind == "i":
+            letters.insert(at, rng.choice(alphabet))
+        elif at < len(letters) and kind == "s":
+            letters[at] = rng.choice(alphabet)
+        elif at < len(letters) and kind == "d" and len(letters) > 1:
+            del letters[at]
+        elif at + 1 < len(letters):
+            letters[at], letters[at + 1] = letters[at + 1], letters[at]
+    return "".join(letters)
+
+
 def _near(texts: list[str], seed: int, count: int, alphabet: str) -> list[str]:
     """Queries a few random edits away from indexed texts, so that long texts have near
     ones too."""
     rng = random.Random(seed)
-    queries = []
-    for _ in range(count):
-        query = list(rng.choice(texts))
-        for _ in range(rng.randint(0, 3)):
-            at = rng.randrange(len(query) + 1)
-            kind = rng.choice("isdt")
-            if kind == "i":
-                query.insert(at, rng.choice(alphabet))
-            elif at < len(query) and kind == "s":
-                query[at] = rng.choice(alphabet)
-            elif at < len(query) and kind == "d" and len(query) > 1:
-                del query[at]
-            elif at + 1 < len(query):
-                query[at], query[at + 1] = query[at + 1], query[at]
-        queries.append("".join(query))
-    return queries
+    return [_edited(rng.choice(texts), rng, rng.randint(0, 3), alphabet) for _ in range(count)]
 
 
 @pytest.mark.parametrize("max_edits,edits", [(2, 0), (2, 1), (2, 2), (1, 0), (1, 1)])
@@ -88,22 +89,6 @@ def test_gram_best_breaks_ties_by_the_order_texts_were_added(seed):
         scores = [fuzz.ratio(query, texts[n]) for n in numbers]
         ties += len(scores) > len(set(scores))
     assert ties > 50  # the tie-breaking was exercised
-
-
-def _edited(text: str, rng: random.Random, count: int, alphabet: str) -> str:
-    letters = list(text)
-    for _ in range(count):
-        at = rng.randrange(len(letters) + 1)
-        kind = rng.choice("isdt")
-        if kind == "i":
-            letters.insert(at, rng.choice(alphabet))
-        elif at < len(letters) and kind == "s":
-            letters[at] = rng.choice(alphabet)
-        elif at < len(letters) and kind == "d" and len(letters) > 1:
-            del letters[at]
-        elif at + 1 < len(letters):
-            letters[at], letters[at + 1] = letters[at + 1], letters[at]
-    return "".join(letters)
 
 
 @pytest.mark.parametrize("seed", [6, 7])
