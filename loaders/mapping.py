@@ -21,7 +21,7 @@ from loaders.read import canonical_header
 if TYPE_CHECKING:
     from loaders.profiles import Profile
 
-__all__ = ["apply_profile", "add_reason", "TEMPLATE_FIELD"]
+__all__ = ["apply_profile", "add_reason", "with_columns", "TEMPLATE_FIELD"]
 
 # a header named inside a compose template: "{Номер декларации}/{№ товара}"
 TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
@@ -45,6 +45,16 @@ def apply_profile(prof: Profile, raw: pd.DataFrame, kind: str) -> tuple[pd.DataF
     chunk.rules()
     chunk.currency()
     return chunk.frame(), chunk.reasons
+
+
+def with_columns(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """``frame`` with ``columns`` (name -> Series on its index, or array) added at its end,
+    in place of any of its own of the same names: in one step, since a column at a time is
+    quadratic in a wide file (thousands of unknown columns)."""
+    if not columns:
+        return frame
+    return pd.concat([frame.drop(columns=list(columns), errors="ignore"),
+                      pd.DataFrame(columns, index=frame.index)], axis=1)
 
 
 def add_reason(reasons: pd.Series, mask: pd.Series, text: Any) -> pd.Series:
@@ -204,7 +214,7 @@ class _Mapping:
     def frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(self.out, index=self.index)
         # everything the profile did not consume stays, under its own header, as extra
-        # properties; added in one step (a column at a time is quadratic in a wide file)
+        # properties
         extra: dict[str, pd.Series] = {}
         for header in self.headers:
             if header not in self.consumed and header not in frame.columns:
@@ -212,8 +222,7 @@ class _Mapping:
                 name = header if key not in self.canon else f"source_{header}"
                 extra[name] = _text(self.raw[header])
         extra[LINE_NUMBER] = self.raw[LINE_NUMBER]
-        added = pd.DataFrame(extra, index=self.index)
-        return pd.concat([frame.drop(columns=list(extra), errors="ignore"), added], axis=1)
+        return with_columns(frame, extra)
 
 
 def _text(series: pd.Series) -> pd.Series:

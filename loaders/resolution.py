@@ -18,6 +18,7 @@ import pandas as pd
 from loaders import LoaderError
 from loaders.columns import (INPUT_TABLES, LINE_NUMBER, RECORD_DIGEST, RESOLVED,
                              WATCHLIST_ENTITY_COLUMNS, extra_property)
+from loaders.mapping import with_columns
 from loaders.memo import memo_map
 from loaders.normalize import cell_text
 from loaders.validate import OWNER_ROLES, tidy_frame
@@ -68,14 +69,10 @@ def _frame(columns: dict[str, Any]) -> pd.DataFrame:
 
 def _with_extras(frame: pd.DataFrame, extras: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with the file's extra columns beside the resolved ones, as ``src_<column>``
-    (no graph key); added in one step, since a column at a time is quadratic in a wide file."""
-    added = {extra_property(column): pd.Series(
+    (no graph key)."""
+    return with_columns(frame, {extra_property(column): pd.Series(
         _objects(_none(extras[column].to_numpy(dtype=object)), len(frame)),
-        index=frame.index, dtype=object) for column in extras.columns}
-    if not added:
-        return frame
-    return pd.concat([frame.drop(columns=list(added), errors="ignore"),
-                      pd.DataFrame(added, index=frame.index)], axis=1)
+        index=frame.index, dtype=object) for column in extras.columns})
 
 
 def _objects(values: Any, n: int) -> np.ndarray:

@@ -362,6 +362,7 @@ class SegmentIndex:
             raise ValueError(f"a SegmentIndex finds texts within 0 to 2 edits, not {max_edits}")
         self.max_edits = max_edits
         self._parts = max(max_edits, 1) + 2
+        self._pairs = tuple(combinations(range(self._parts), 2))
         self.texts: list[str] = []
         self.values: list[Any] = []
         # per text length, one posting per pair of segments: texts by the two joined (within
@@ -381,13 +382,12 @@ class SegmentIndex:
         number = len(self.texts)
         self.texts.append(text)
         self.values.append(value)
-        length, parts = len(text), self._parts
-        pairs = list(combinations(range(parts), 2))
+        length = len(text)
         postings = self._by_length.get(length)
         if postings is None:
-            postings = self._by_length[length] = [{} for _ in pairs]
-        segments = [text[start:end] for start, end in self._bounds(length, parts)]
-        for posting, (first, second) in zip(postings, pairs):
+            postings = self._by_length[length] = [{} for _ in self._pairs]
+        segments = [text[start:end] for start, end in self._bounds(length, self._parts)]
+        for posting, (first, second) in zip(postings, self._pairs):
             _post(posting, segments[first] + segments[second], number)
 
     @staticmethod

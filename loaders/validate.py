@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from loaders.columns import INPUT_TABLES, LINE_NUMBER, WATCHLIST_ENTITY_COLUMNS, InputTable
-from loaders.mapping import add_reason
+from loaders.mapping import add_reason, with_columns
 from loaders.memo import memo_map, memo_map_missing
 from loaders.read import row_keys
 
@@ -391,14 +391,14 @@ class _Chunk:
                                            np.asarray(v).dtype.kind == "f" else object)
                              for k, v in self.out.items()}, index=index)
         known = set(rows.columns)
-        extra: dict[str, pd.Series] = {}  # added in one step: a column at a time is quadratic
+        extra: dict[str, pd.Series] = {}
         for name in self.frame.columns:
             if name not in known and name != LINE_NUMBER:
                 values = self.text(name).to_numpy(dtype=object).copy()
                 values[~values.astype(bool)] = None
                 extra[name] = pd.Series(values, index=index, dtype=object)
         extra[LINE_NUMBER] = pd.Series(self.frame[LINE_NUMBER].to_numpy(), index=index)
-        return pd.concat([rows, pd.DataFrame(extra, index=index)], axis=1)
+        return with_columns(rows, extra)
 
 
 def tidy_frame(frame: pd.DataFrame) -> pd.DataFrame:

@@ -295,8 +295,9 @@ def _rewrite_zip(path: Path, data: bytes, changes: dict) -> Path:
 
 
 CASES = (stray_quote, endless_quoted_cell, big_cell, crlf_lf_mix, nul_bytes, bad_byte, bom_cp1251,
-         utf16_tab_text, wide_file, deep_json_ftm, long_hyphenated_name, long_key_cells, formula_names, bidi_names, extra_key_columns, same_name_two_folders,
-         xlsx_sheets, xlsx_huge_dimension, xlsx_far_cell, xlsx_shared_string_bomb, gz_bomb)
+         utf16_tab_text, wide_file, deep_json_ftm, long_hyphenated_name, long_key_cells,
+         formula_names, bidi_names, extra_key_columns, same_name_two_folders, xlsx_sheets,
+         xlsx_huge_dimension, xlsx_far_cell, xlsx_shared_string_bomb, gz_bomb)
 
 
 def write_all(directory) -> list[Path]:
